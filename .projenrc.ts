@@ -1,0 +1,135 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+/**
+ * The oldest aws-cdk-lib this library supports. cdk-nag 3 needs 2.257.0, and integ-runner 2.197
+ * cannot read the cloud-assembly schema that aws-cdk-lib 2.258 and newer write.
+ */
+const MIN_CDK_VERSION = '2.257.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+
+/** Environment for every task that compiles: jsii would otherwise ask the network for its support policy. */
+const quietJsii = {
+  JSII_SILENCE_SUPPORT_WARNING: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+};
+
+/**
+ * Environment for tools that synthesize or execute the construct. integ-runner probes the EC2
+ * metadata address when no region is set; nothing here may leave loopback.
+ */
+const offlineAws = {
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  TS_NODE_TRANSPILE_ONLY: '1',
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-keep-data-up-to-date',
+  description:
+    'An AWS CDK construct that keeps an Amazon Athena / AWS Glue table up to date from source tables with an AWS Step Functions workflow, least-privilege IAM and a local runner.',
+  author: 'cdk-keep-data-up-to-date contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-keep-data-up-to-date/cdk-keep-data-up-to-date.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: MIN_CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.3',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'athena', 'glue', 'stepfunctions', 'data-lake', 'etl'],
+
+  devDeps: [
+    'cdk-nag@3.0.2',
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    'aws-local-stepfunctions@3.0.0',
+    '@duckdb/node-api@^1.5.6-r.1',
+  ],
+
+  // Every jsii language; the release workflow builds and publishes them.
+  publishToPypi: {
+    distName: 'cdk-keep-data-up-to-date',
+    module: 'cdk_keep_data_up_to_date',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_keep_data_up_to_date',
+    mavenGroupId: 'io.github.cdk-keep-data-up-to-date',
+    mavenArtifactId: 'cdk-keep-data-up-to-date',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkKeepDataUpToDate',
+    packageId: 'CdkKeepDataUpToDate',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-keep-data-up-to-date/cdk-keep-data-up-to-date-go',
+  },
+
+  gitignore: ['/cdk.out/', '/local/.data/', '*.snapshot/asset.*'],
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'local', 'integ', 'projenrc', '.projenrc.ts'],
+  },
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+});
+
+// A dev-side tsconfig that covers everything that is not the published library, so that a type
+// error in a test, an integ case or the local runner fails the build (ts-jest only transpiles).
+new JsonFile(project, 'tsconfig.dev.json', {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: { rootDir: '.', noEmit: true },
+    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts'],
+    exclude: ['node_modules', 'integ/**/*.snapshot/**'],
+  },
+});
+
+for (const [key, value] of Object.entries(quietJsii)) project.tasks.addEnvironment(key, value);
+
+// Offline, `package` must not build the Python, Java, .NET and Go packages: their registries are
+// out of reach. The release workflow calls `package:<language>` itself.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-checks tests, integ cases and the local runner (ts-jest only transpiles)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+const integArgs = '--directory integ --language typescript --parallel-regions us-east-1';
+const integSnapshot = project.addTask('integ:snapshot', {
+  description: 'Verifies the committed integ snapshots against the synthesized templates (no AWS account needed)',
+  env: offlineAws,
+  exec: `integ-runner ${integArgs}`,
+});
+project.addTask('integ:update', {
+  description: 'Regenerates the integ snapshots without deploying anything',
+  env: offlineAws,
+  exec: `integ-runner ${integArgs} --update-on-failed --dry-run`,
+});
+project.addTask('integ:deploy', {
+  description: 'Deploys every integ case to the AWS account in your credentials, runs its assertions, destroys it and updates the snapshots',
+  env: { TS_NODE_TRANSPILE_ONLY: '1' },
+  exec: 'integ-runner --directory integ --language typescript --update-on-failed',
+  receiveArgs: true,
+});
+project.testTask.spawn(integSnapshot);
+
+project.addTask('local', {
+  description: 'Runs the workflow on this machine: sample data, two executions, the target table after each',
+  env: offlineAws,
+  exec: 'ts-node --project tsconfig.dev.json local/main.ts',
+  receiveArgs: true,
+});
+
+project.synth();
