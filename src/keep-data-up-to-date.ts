@@ -1,0 +1,377 @@
+import { Annotations, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { DataLocation } from './data-location';
+import { AthenaQueryTask } from './private/athena-query-task';
+import { glueTableArns } from './private/glue-arns';
+import { grantQueryPermissions } from './private/permissions';
+import { renderQuery } from './private/query-template';
+import { createSecureBucket } from './private/secure-bucket';
+import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
+
+/**
+ * Properties of a `KeepDataUpToDate` workflow.
+ */
+export interface KeepDataUpToDateProps {
+  /**
+   * The Glue database that holds the source tables and the target table.
+   *
+   * Lower-case letters, digits and underscores.
+   */
+  readonly databaseName: string;
+
+  /**
+   * The table the workflow creates and keeps up to date.
+   *
+   * Lower-case letters, digits and underscores.
+   */
+  readonly targetTableName: string;
+
+  /**
+   * The tables the queries read. The workflow's role may read exactly these tables, and no others.
+   */
+  readonly sourceTableNames: string[];
+
+  /**
+   * The Athena statement that creates the target table, usually a `CREATE TABLE … WITH (…) AS SELECT …`.
+   *
+   * Placeholders, substituted at synth time: `{{database}}`, `{{targetTable}}`,
+   * `{{targetLocation}}` (the target's S3 URI, ending in `/`), `{{workGroup}}`, and
+   * `{{sourceTable}}` when there is exactly one source table.
+   */
+  readonly createTargetQuery: string;
+
+  /**
+   * The Athena statement that adds the source rows newer than the newest row in the target,
+   * usually an `INSERT INTO … SELECT … WHERE …`. Same placeholders as `createTargetQuery`.
+   */
+  readonly updateTargetQuery: string;
+
+  /**
+   * Where the target table's data lives. The role may read and write objects under it, and
+   * delete none.
+   *
+   * @default - a new encrypted bucket (`TargetBucket`, retained when the stack is deleted), prefix `<targetTableName>/`
+   */
+  readonly targetDataLocation?: DataLocation;
+
+  /**
+   * Where the source tables' data lives. The role may read objects under these locations.
+   *
+   * @default - none: the role can read no source data, and the construct warns at synth time
+   */
+  readonly sourceDataLocations?: DataLocation[];
+
+  /**
+   * An existing Athena workgroup to run the queries in.
+   *
+   * @default - a new workgroup that enforces its configuration, encrypts results and publishes metrics
+   */
+  readonly workGroupName?: string;
+
+  /**
+   * The bucket for Athena query results.
+   *
+   * With an existing workgroup that enforces its own result location, name that location's
+   * bucket here, so the role may write to it.
+   *
+   * @default - a new encrypted bucket (`ResultsBucket`) whose objects expire after `resultsExpiration`
+   */
+  readonly resultsBucket?: s3.IBucket;
+
+  /**
+   * The key prefix for query results in the results bucket.
+   *
+   * @default 'athena-results/'
+   */
+  readonly resultsPrefix?: string;
+
+  /**
+   * How long query results are kept in the results bucket the construct creates.
+   *
+   * @default Duration.days(30)
+   */
+  readonly resultsExpiration?: Duration;
+
+  /**
+   * A customer managed key that the created workgroup encrypts query results with (SSE-KMS).
+   *
+   * @default - SSE-S3
+   */
+  readonly resultsEncryptionKey?: kms.IKey;
+
+  /**
+   * The most data one query of the created workgroup may scan before Athena cancels it
+   * (at least 10 MB).
+   *
+   * @default - no limit
+   */
+  readonly bytesScannedCutoffPerQuery?: Size;
+
+  /**
+   * A bucket for the S3 server access logs of the buckets the construct creates.
+   *
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * What the state machine logs to its CloudWatch log group.
+   *
+   * @default sfn.LogLevel.ERROR
+   */
+  readonly logLevel?: sfn.LogLevel;
+
+  /**
+   * How long the state machine's log events are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The longest an execution may run before Step Functions stops it.
+   *
+   * @default - no limit beyond each Athena query's own timeout
+   */
+  readonly timeout?: Duration;
+}
+
+/** The transient Athena errors that a retry with backoff gets past. */
+const ATHENA_TRANSIENT_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException'];
+/** The transient Glue errors that a retry with backoff gets past. */
+const GLUE_TRANSIENT_ERRORS = ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.OperationTimeoutException'];
+
+/**
+ * Keeps an Athena table up to date from source tables.
+ *
+ * Deploys a Step Functions workflow: **Get Target Table** (Glue `GetTable`); when the table
+ * does not exist, **Create Target Table** (an Athena query); then **Update Target Table** (an
+ * Athena query that adds the source rows newer than the target's newest row). The workflow's
+ * role may touch only the tables, data locations and workgroup involved.
+ */
+export class KeepDataUpToDate extends Construct {
+  /** The workflow. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The role the workflow runs as. */
+  public readonly role: iam.IRole;
+  /** The Athena workgroup the queries run in. */
+  public readonly workGroupName: string;
+  /** The workgroup, when the construct created it. */
+  public readonly workGroup?: athena.CfnWorkGroup;
+  /** The bucket that holds Athena query results. */
+  public readonly resultsBucket: s3.IBucket;
+  /** Where the target table's data lives. */
+  public readonly targetDataLocation: DataLocation;
+  /** The log group the state machine logs to. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The create statement, placeholders substituted. */
+  public readonly createTargetQuery: string;
+  /** The update statement, placeholders substituted. */
+  public readonly updateTargetQuery: string;
+
+  constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
+    super(scope, id);
+
+    validateGlueName('databaseName', props.databaseName);
+    validateGlueName('targetTableName', props.targetTableName);
+    validateNonEmptyUnique('sourceTableNames', props.sourceTableNames);
+    props.sourceTableNames.forEach((name, i) => validateGlueName(`sourceTableNames[${i}]`, name));
+    if (props.sourceTableNames.includes(props.targetTableName)) {
+      throw new Error(`sourceTableNames must not include the target table '${props.targetTableName}'`);
+    }
+    if (props.workGroupName !== undefined) {
+      validateWorkGroupName('workGroupName', props.workGroupName);
+      for (const [name, value] of Object.entries({
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+        resultsEncryptionKey: props.resultsEncryptionKey,
+      })) {
+        if (value !== undefined) {
+          throw new Error(`${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
+        }
+      }
+    }
+    if (props.resultsBucket && props.resultsExpiration) {
+      throw new Error('resultsExpiration applies to the results bucket the construct creates; set a lifecycle rule on resultsBucket instead');
+    }
+    const cutoff = props.bytesScannedCutoffPerQuery?.toBytes();
+    if (cutoff !== undefined && !Token.isUnresolved(cutoff) && cutoff < Size.mebibytes(10).toBytes()) {
+      throw new Error(`bytesScannedCutoffPerQuery must be at least 10 MB, Athena's minimum (got ${cutoff} bytes)`);
+    }
+    const resultsExpiration = props.resultsExpiration ?? Duration.days(30);
+    if (!Token.isUnresolved(resultsExpiration.toSeconds()) && resultsExpiration.toDays({ integral: false }) < 1) {
+      throw new Error(`resultsExpiration must be at least one day (got ${resultsExpiration.toHumanString()})`);
+    }
+
+    this.targetDataLocation = props.targetDataLocation
+      ? { bucket: props.targetDataLocation.bucket, prefix: normalizePrefix('targetDataLocation.prefix', props.targetDataLocation.prefix) }
+      : {
+        bucket: createSecureBucket(this, 'TargetBucket', { serverAccessLogsBucket: props.serverAccessLogsBucket }),
+        prefix: `${props.targetTableName}/`,
+      };
+    const sourceDataLocations = (props.sourceDataLocations ?? []).map((location, i) => ({
+      bucket: location.bucket,
+      prefix: normalizePrefix(`sourceDataLocations[${i}].prefix`, location.prefix),
+    }));
+    if (sourceDataLocations.length === 0) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:noSourceDataLocations',
+        'sourceDataLocations is not set: the workflow\'s role may read no source data, so its queries will fail with Access Denied. Name the S3 locations of the source tables.',
+      );
+    }
+
+    this.resultsBucket = props.resultsBucket ?? createSecureBucket(this, 'ResultsBucket', {
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      expiration: resultsExpiration,
+    });
+    const resultsPrefix = normalizePrefix('resultsPrefix', props.resultsPrefix ?? 'athena-results/');
+    const resultsUri = `s3://${this.resultsBucket.bucketName}/${resultsPrefix}`;
+
+    if (props.workGroupName === undefined) {
+      this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+        name: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+        description: `Runs the queries that keep ${props.databaseName}.${props.targetTableName} up to date`,
+        state: 'ENABLED',
+        // The workgroup only ever holds this workflow's query history.
+        recursiveDeleteOption: true,
+        workGroupConfiguration: {
+          enforceWorkGroupConfiguration: true,
+          publishCloudWatchMetricsEnabled: true,
+          bytesScannedCutoffPerQuery: cutoff,
+          engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+          resultConfiguration: {
+            outputLocation: resultsUri,
+            encryptionConfiguration: props.resultsEncryptionKey
+              ? { encryptionOption: 'SSE_KMS', kmsKey: props.resultsEncryptionKey.keyArn }
+              : { encryptionOption: 'SSE_S3' },
+          },
+        },
+      });
+      this.workGroupName = this.workGroup.ref;
+    } else {
+      this.workGroupName = props.workGroupName;
+      if (!props.resultsBucket) {
+        Annotations.of(this).addWarningV2(
+          'cdk-keep-data-up-to-date:existingWorkGroupResults',
+          `Queries in workgroup '${props.workGroupName}' write their results to the bucket this construct creates. If that workgroup enforces a result location of its own, set resultsBucket and resultsPrefix to it, or the role may not write there.`,
+        );
+      }
+    }
+
+    const placeholders: Record<string, string> = {
+      database: props.databaseName,
+      targetTable: props.targetTableName,
+      targetLocation: `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`,
+      workGroup: this.workGroupName,
+    };
+    if (props.sourceTableNames.length === 1) placeholders.sourceTable = props.sourceTableNames[0];
+    this.createTargetQuery = renderQuery('createTargetQuery', props.createTargetQuery, placeholders);
+    this.updateTargetQuery = renderQuery('updateTargetQuery', props.updateTargetQuery, placeholders);
+
+    const role = new iam.Role(this, 'Role', {
+      description: `Runs the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    this.role = role;
+    grantQueryPermissions(this, role, {
+      databaseName: props.databaseName,
+      targetTableName: props.targetTableName,
+      sourceTableNames: props.sourceTableNames,
+      targetDataLocation: this.targetDataLocation,
+      sourceDataLocations,
+      resultsLocation: { bucket: this.resultsBucket, prefix: resultsPrefix },
+      workGroupName: this.workGroupName,
+      resultsEncryptionKey: props.resultsEncryptionKey,
+    });
+
+    const queryTask = (stateId: string, queryString: string, comment: string, resultPath: string) => new AthenaQueryTask(this, stateId, {
+      comment,
+      queryString,
+      resultPath,
+      workGroupName: this.workGroupName,
+      databaseName: props.databaseName,
+      // A workgroup the construct created enforces its own result location.
+      outputLocation: this.workGroup ? undefined : resultsUri,
+      resultSelector: {
+        'QueryExecutionId.$': '$.QueryExecution.QueryExecutionId',
+        'DataScannedInBytes.$': '$.QueryExecution.Statistics.DataScannedInBytes',
+      },
+    }).addRetry({
+      errors: ATHENA_TRANSIENT_ERRORS,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+
+    const getTarget = new tasks.CallAwsService(this, 'Get Target Table', {
+      comment: 'Does the target table exist?',
+      service: 'glue',
+      action: 'getTable',
+      parameters: { DatabaseName: props.databaseName, Name: props.targetTableName },
+      iamResources: glueTableArns(this, props.databaseName, props.targetTableName),
+      resultPath: sfn.JsonPath.DISCARD,
+    }).addRetry({
+      errors: GLUE_TRANSIENT_ERRORS,
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const createTarget = queryTask('Create Target Table', this.createTargetQuery, 'Creates the target table from the source tables', '$.createTarget');
+    const updateTarget = queryTask('Update Target Table', this.updateTargetQuery, 'Adds the source rows newer than the newest row in the target', '$.updateTarget');
+
+    getTarget.addCatch(createTarget, { errors: ['Glue.EntityNotFoundException'], resultPath: '$.targetTableNotFound' });
+    getTarget.next(updateTarget);
+    createTarget.next(updateTarget);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy.
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: `Keeps ${props.databaseName}.${props.targetTableName} up to date`,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(getTarget),
+      role,
+      timeout: props.timeout,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
+    });
+  }
+
+  /**
+   * Allows a principal to start executions of the workflow.
+   */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /**
+   * The number of executions that failed.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricFailed(props);
+  }
+
+  /**
+   * The number of executions that succeeded.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricSucceeded(props);
+  }
+}

@@ -1,0 +1,54 @@
+import { Token } from 'aws-cdk-lib';
+
+/** Glue database and table names that Athena can query: lower-case letters, digits and underscores. */
+const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
+/** Athena workgroup names. */
+const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
+
+/** Fails when a resolved Glue database or table name is not one Athena can use. */
+export function validateGlueName(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!GLUE_NAME.test(value)) {
+    throw new Error(
+      `${prop} must be 1 to 255 lower-case letters, digits or underscores, as Glue and Athena require (got '${value}')`,
+    );
+  }
+}
+
+/** Fails when a resolved Athena workgroup name is not valid. */
+export function validateWorkGroupName(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!WORKGROUP_NAME.test(value)) {
+    throw new Error(
+      `${prop} must be 1 to 128 letters, digits, '.', '_' or '-' (got '${value}')`,
+    );
+  }
+}
+
+/**
+ * Normalizes an S3 key prefix: empty means the whole bucket; otherwise it must not start with
+ * '/' and gets a trailing '/' so that `prefix*` cannot match a sibling such as `sales_old/`.
+ */
+export function normalizePrefix(prop: string, value: string | undefined): string {
+  if (value === undefined || value === '' || Token.isUnresolved(value)) return value ?? '';
+  if (value.startsWith('/') || value.includes('//') || value.includes('*')) {
+    throw new Error(
+      `${prop} must be an S3 key prefix such as 'sales/daily/', without a leading '/', '//' or '*' (got '${value}')`,
+    );
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+}
+
+/** Fails when a list that must name something is empty or names a value twice. */
+export function validateNonEmptyUnique(prop: string, values: string[]): void {
+  if (values.length === 0) {
+    throw new Error(`${prop} must name at least one table`);
+  }
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (!Token.isUnresolved(value) && seen.has(value)) {
+      throw new Error(`${prop} names '${value}' more than once`);
+    }
+    seen.add(value);
+  }
+}
