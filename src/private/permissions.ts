@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { glueTableArns } from './glue-arns';
+import { acknowledgeGrantWildcards, NamedLocation } from './nag-acknowledgements';
 import { DataLocation } from '../data-location';
 
 export interface QueryPermissionsProps {
@@ -17,16 +18,31 @@ export interface QueryPermissionsProps {
   readonly resultsEncryptionKey?: kms.IKey;
 }
 
-/** Glue actions that read a table and its partitions. */
-const GLUE_READ = ['glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'];
-/** What Athena's CTAS and INSERT INTO do to the target table: create it, then add partitions. */
-const GLUE_WRITE_TARGET = [
+/**
+ * What `athena:startQueryExecution.sync` calls: Step Functions starts the query, polls it
+ * and stops it when the execution is stopped. The workflow never reads result rows, so
+ * `athena:GetQueryResults` is left out.
+ */
+export const ATHENA_QUERY_ACTIONS = ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'];
+
+/** Glue actions that Athena calls to plan a query over a table: the table and its partitions. */
+export const GLUE_READ_TABLE_ACTIONS = ['glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'];
+
+/**
+ * What CTAS and INSERT INTO do to the target table beyond reading it: CTAS creates it (and
+ * registers its partitions), INSERT INTO adds partitions and updates the table and partition
+ * statistics. No action here removes anything.
+ */
+export const GLUE_WRITE_TARGET_ACTIONS = [
   'glue:CreateTable',
   'glue:UpdateTable',
   'glue:CreatePartition',
   'glue:BatchCreatePartition',
   'glue:UpdatePartition',
 ];
+
+/** The key actions Athena needs to write SSE-KMS query results and read them back. */
+export const RESULTS_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 /**
  * Gives the workflow's role exactly what its Athena queries need: the one workgroup, the
@@ -38,14 +54,16 @@ export function grantQueryPermissions(scope: Construct, role: iam.IRole, props: 
 
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'RunQueriesInWorkGroup',
-    actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+    actions: ATHENA_QUERY_ACTIONS,
     resources: [workGroupArn(scope, props.workGroupName)],
   }));
+  // The queries name the catalog in their execution context; Athena checks this action on it.
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ReadDataCatalog',
     actions: ['athena:GetDataCatalog'],
     resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
   }));
+  // The execution context names the database, so Athena looks it up (not the `default` one).
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ReadDatabase',
     actions: ['glue:GetDatabase'],
@@ -53,31 +71,45 @@ export function grantQueryPermissions(scope: Construct, role: iam.IRole, props: 
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ReadSourceTables',
-    actions: GLUE_READ,
+    actions: GLUE_READ_TABLE_ACTIONS,
     resources: dedupe(props.sourceTableNames.flatMap((name) => glueTableArns(scope, props.databaseName, name))),
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ReadWriteTargetTable',
-    actions: [...GLUE_READ, ...GLUE_WRITE_TARGET],
+    actions: [...GLUE_READ_TABLE_ACTIONS, ...GLUE_WRITE_TARGET_ACTIONS],
     resources: glueTableArns(scope, props.databaseName, props.targetTableName),
   }));
   // Lake Formation vends credentials for registered locations through this action, which has no
   // resource-level permissions: AWS only accepts `*` here. Where Lake Formation is not used it
-  // grants nothing.
+  // grants nothing; where it is, Lake Formation's own grants decide what the role may read.
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LakeFormationDataAccess',
     actions: ['lakeformation:GetDataAccess'],
     resources: ['*'],
   }));
 
+  // The buckets' own grant methods add the key actions when a bucket names its customer managed
+  // key. `s3:List*` on the bucket lets Athena list a table's files and lets CTAS check that the
+  // target location is empty; object actions stay under the prefix.
+  const locations: NamedLocation[] = [
+    ...props.sourceDataLocations.map((location) => named('a source table\'s data', location)),
+    named('the target table\'s data', props.targetDataLocation),
+    named('the query results', props.resultsLocation),
+  ];
+  const grants: iam.Grant[] = [];
   for (const source of props.sourceDataLocations) {
-    source.bucket.grantRead(role, objectsPattern(source));
+    grants.push(source.bucket.grantRead(role, objectsPattern(source)));
   }
   for (const readWrite of [props.targetDataLocation, props.resultsLocation]) {
-    readWrite.bucket.grantRead(role, objectsPattern(readWrite));
-    readWrite.bucket.grantPut(role, objectsPattern(readWrite));
+    grants.push(readWrite.bucket.grantRead(role, objectsPattern(readWrite)));
+    grants.push(readWrite.bucket.grantPut(role, objectsPattern(readWrite)));
   }
-  props.resultsEncryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  props.resultsEncryptionKey?.grant(role, ...RESULTS_KEY_ACTIONS);
+  acknowledgeGrantWildcards(role, grants.flatMap((grant) => grant.principalStatements), locations);
+}
+
+function named(purpose: string, location: DataLocation): NamedLocation {
+  return { purpose, bucket: location.bucket, prefix: location.prefix ?? '' };
 }
 
 function workGroupArn(scope: Construct, workGroupName: string): string {
