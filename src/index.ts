@@ -1,2 +1,3 @@
 export * from './data-location';
 export * from './keep-data-up-to-date';
+export * from './lake-formation';
