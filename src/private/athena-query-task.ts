@@ -15,10 +15,11 @@ export interface AthenaQueryTaskProps extends sfn.TaskStateBaseProps {
    */
   readonly outputLocation?: string;
   /**
-   * Values for the query's `?` parameters, as JSONPath expressions or literals.
+   * A JSONPath expression or intrinsic function that yields the values of the query's `?`
+   * parameters, in order.
    * @default - the query has no parameters
    */
-  readonly executionParameters?: string[];
+  readonly executionParameters?: string;
 }
 
 /**
@@ -45,7 +46,7 @@ export class AthenaQueryTask extends sfn.TaskStateBase {
         WorkGroup: props.workGroupName,
         QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: props.databaseName },
         ResultConfiguration: props.outputLocation ? { OutputLocation: props.outputLocation } : undefined,
-        ExecutionParameters: props.executionParameters,
+        ExecutionParameters: props.executionParameters ? sfn.JsonPath.stringAt(props.executionParameters) : undefined,
       }, sfn.QueryLanguage.JSON_PATH),
     };
   }
