@@ -9,8 +9,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
+import { LakeFormationGrantOptions, LakeFormationPermissions } from './lake-formation';
 import { AthenaQueryTask } from './private/athena-query-task';
 import { glueTableArns } from './private/glue-arns';
+import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
 import { renderQuery } from './private/query-template';
 import { createSecureBucket } from './private/secure-bucket';
@@ -176,6 +178,7 @@ export class KeepDataUpToDate extends Construct {
   public readonly createTargetQuery: string;
   /** The update statement, placeholders substituted. */
   public readonly updateTargetQuery: string;
+  private readonly tables: { databaseName: string; targetTableName: string; sourceTableNames: string[] };
 
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
     super(scope, id);
@@ -187,6 +190,7 @@ export class KeepDataUpToDate extends Construct {
     if (props.sourceTableNames.includes(props.targetTableName)) {
       throw new Error(`sourceTableNames must not include the target table '${props.targetTableName}'`);
     }
+    this.tables = { databaseName: props.databaseName, targetTableName: props.targetTableName, sourceTableNames: [...props.sourceTableNames] };
     if (props.workGroupName !== undefined) {
       validateWorkGroupName('workGroupName', props.workGroupName);
       for (const [name, value] of Object.entries({
@@ -347,6 +351,25 @@ export class KeepDataUpToDate extends Construct {
       timeout: props.timeout,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
+    });
+
+    acknowledgeNagFindings(this);
+  }
+
+  /**
+   * Grants the workflow's role the Lake Formation permissions its queries need, for a data lake
+   * that uses Lake Formation permissions: `DESCRIBE` and `CREATE_TABLE` on the database, and
+   * `SELECT` and `DESCRIBE` on each source table (see `LakeFormationGrantOptions` for the
+   * target table and a registered target location).
+   *
+   * The stack must be deployed by a principal allowed to grant these permissions.
+   */
+  public grantLakeFormationPermissions(options: LakeFormationGrantOptions = {}): LakeFormationPermissions {
+    return new LakeFormationPermissions(this, 'LakeFormationPermissions', {
+      ...options,
+      role: this.role,
+      ...this.tables,
+      targetDataLocation: this.targetDataLocation,
     });
   }
 
