@@ -77,7 +77,21 @@ export function acknowledgeGrantWildcards(role: IConstruct, statements: iam.Poli
     }
   }
   for (const [id, reason] of acknowledgements) {
-    Validations.of(role).acknowledge({ id, reason });
+    acknowledge(role, id, reason);
+  }
+}
+
+/**
+ * Records an acknowledgement where cdk-nag looks for it. `Validations.acknowledge` rejects IDs
+ * with more than one `::` (it reserves `::` for its own prefixes), and a finding on an ARN such
+ * as `arn:<AWS::Partition>:s3:::bucket/prefix/*` has several; those are written to the same
+ * metadata entry that `Validations` writes.
+ */
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  if (id.split('::').length <= 2) {
+    Validations.of(scope).acknowledge({ id, reason });
+  } else {
+    scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
   }
 }
 
