@@ -1,22 +1,26 @@
-import { Annotations, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
 import { LakeFormationGrantOptions, LakeFormationPermissions } from './lake-formation';
-import { AthenaQueryTask } from './private/athena-query-task';
-import { glueTableArns } from './private/glue-arns';
 import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
-import { renderQuery } from './private/query-template';
+import { renderQuery, renderParameterizedQuery } from './private/query-template';
 import { createSecureBucket } from './private/secure-bucket';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
+import { buildWorkflow, ResolvedWatermark } from './private/workflow';
+import { TargetQueries } from './target-queries';
+import { WatermarkOptions } from './watermark';
 
 /**
  * Properties of a `KeepDataUpToDate` workflow.
@@ -47,14 +51,58 @@ export interface KeepDataUpToDateProps {
    * Placeholders, substituted at synth time: `{{database}}`, `{{targetTable}}`,
    * `{{targetLocation}}` (the target's S3 URI, ending in `/`), `{{workGroup}}`, and
    * `{{sourceTable}}` when there is exactly one source table.
+   *
+   * @default - required unless `queries` is set
    */
-  readonly createTargetQuery: string;
+  readonly createTargetQuery?: string;
 
   /**
    * The Athena statement that adds the source rows newer than the newest row in the target,
-   * usually an `INSERT INTO … SELECT … WHERE …`. Same placeholders as `createTargetQuery`.
+   * usually an `INSERT INTO … SELECT … WHERE …`. Same placeholders as `createTargetQuery`, and
+   * with a `watermark`, `{{watermark}}` and `{{windowEnd}}`.
+   *
+   * @default - required unless `queries` is set
    */
-  readonly updateTargetQuery: string;
+  readonly updateTargetQuery?: string;
+
+  /**
+   * Reads the target's newest value before updating, and loads only newer source data, in
+   * windows of at most 100 partitions. See `WatermarkOptions`.
+   *
+   * @default - no watermark step: the update query finds the newer rows itself
+   */
+  readonly watermark?: WatermarkOptions;
+
+  /**
+   * The statements, as templates or generated for the common case
+   * (`TargetQueries.appendNewerRows(...)`). Replaces `createTargetQuery`, `updateTargetQuery`
+   * and `watermark`.
+   *
+   * @default - `createTargetQuery`, `updateTargetQuery` and `watermark`
+   */
+  readonly queries?: TargetQueries;
+
+  /**
+   * When the workflow runs by itself, e.g. `scheduler.ScheduleExpression.rate(Duration.hours(1))`.
+   *
+   * @default - no schedule: start executions yourself
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * Whether an execution that finds another execution of the workflow running ends at once,
+   * as skipped, so that two executions never insert the same rows.
+   *
+   * @default true
+   */
+  readonly skipWhenRunning?: boolean;
+
+  /**
+   * A topic that the failed-executions alarm notifies.
+   *
+   * @default - the alarm notifies no one
+   */
+  readonly alarmTopic?: sns.ITopic;
 
   /**
    * Where the target table's data lives. The role may read and write objects under it, and
@@ -146,11 +194,6 @@ export interface KeepDataUpToDateProps {
   readonly timeout?: Duration;
 }
 
-/** The transient Athena errors that a retry with backoff gets past. */
-const ATHENA_TRANSIENT_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException'];
-/** The transient Glue errors that a retry with backoff gets past. */
-const GLUE_TRANSIENT_ERRORS = ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.OperationTimeoutException'];
-
 /**
  * Keeps an Athena table up to date from source tables.
  *
@@ -176,8 +219,12 @@ export class KeepDataUpToDate extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** The create statement, placeholders substituted. */
   public readonly createTargetQuery: string;
-  /** The update statement, placeholders substituted. */
+  /** The update statement, placeholders substituted (with a watermark, its bounds are `?` parameters). */
   public readonly updateTargetQuery: string;
+  /** The schedule that starts the workflow, when `schedule` is set. */
+  public readonly schedule?: scheduler.Schedule;
+  /** The alarm that goes off when an execution fails. */
+  public readonly failedExecutionsAlarm: cloudwatch.Alarm;
   private readonly tables: { databaseName: string; targetTableName: string; sourceTableNames: string[] };
 
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
@@ -276,8 +323,12 @@ export class KeepDataUpToDate extends Construct {
       workGroup: this.workGroupName,
     };
     if (props.sourceTableNames.length === 1) placeholders.sourceTable = props.sourceTableNames[0];
-    this.createTargetQuery = renderQuery('createTargetQuery', props.createTargetQuery, placeholders);
-    this.updateTargetQuery = renderQuery('updateTargetQuery', props.updateTargetQuery, placeholders);
+    const { createTargetQuery, updateTargetQuery, watermark } = chooseQueries(props);
+    const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames);
+    this.createTargetQuery = renderQuery('createTargetQuery', createTargetQuery, placeholders);
+    const update = renderParameterizedQuery('updateTargetQuery', updateTargetQuery, placeholders,
+      resolvedWatermark ? ['watermark', 'windowEnd'] : []);
+    this.updateTargetQuery = update.query;
 
     const role = new iam.Role(this, 'Role', {
       description: `Runs the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
@@ -297,61 +348,59 @@ export class KeepDataUpToDate extends Construct {
       resultsEncryptionKey: props.resultsEncryptionKey,
     });
 
-    const queryTask = (stateId: string, queryString: string, comment: string, resultPath: string) => new AthenaQueryTask(this, stateId, {
-      comment,
-      queryString,
-      resultPath,
-      workGroupName: this.workGroupName,
-      databaseName: props.databaseName,
-      // A workgroup the construct created enforces its own result location.
-      outputLocation: this.workGroup ? undefined : resultsUri,
-      resultSelector: {
-        'QueryExecutionId.$': '$.QueryExecution.QueryExecutionId',
-        'DataScannedInBytes.$': '$.QueryExecution.Statistics.DataScannedInBytes',
-      },
-    }).addRetry({
-      errors: ATHENA_TRANSIENT_ERRORS,
-      interval: Duration.seconds(5),
-      backoffRate: 2,
-      maxAttempts: 6,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-
-    const getTarget = new tasks.CallAwsService(this, 'Get Target Table', {
-      comment: 'Does the target table exist?',
-      service: 'glue',
-      action: 'getTable',
-      parameters: { DatabaseName: props.databaseName, Name: props.targetTableName },
-      iamResources: glueTableArns(this, props.databaseName, props.targetTableName),
-      resultPath: sfn.JsonPath.DISCARD,
-    }).addRetry({
-      errors: GLUE_TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 5,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    const createTarget = queryTask('Create Target Table', this.createTargetQuery, 'Creates the target table from the source tables', '$.createTarget');
-    const updateTarget = queryTask('Update Target Table', this.updateTargetQuery, 'Adds the source rows newer than the newest row in the target', '$.updateTarget');
-
-    getTarget.addCatch(createTarget, { errors: ['Glue.EntityNotFoundException'], resultPath: '$.targetTableNotFound' });
-    getTarget.next(updateTarget);
-    createTarget.next(updateTarget);
-
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy.
       logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
+    // Named, so the guard can list this state machine's executions without a circular reference.
+    const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
+    const definition = buildWorkflow(this, {
+      databaseName: props.databaseName,
+      targetTableName: props.targetTableName,
+      workGroupName: this.workGroupName,
+      // A workgroup the construct created enforces its own result location.
+      outputLocation: this.workGroup ? undefined : resultsUri,
+      createTargetQuery: this.createTargetQuery,
+      updateTargetQuery: this.updateTargetQuery,
+      updateParameters: update.parameters as Array<'watermark' | 'windowEnd'>,
+      watermark: resolvedWatermark,
+      stateMachineArnForGuard: (props.skipWhenRunning ?? true)
+        ? Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
+        : undefined,
+    });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
       comment: `Keeps ${props.databaseName}.${props.targetTableName} up to date`,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(getTarget),
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
       role,
       timeout: props.timeout,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
     });
+
+    this.failedExecutionsAlarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailedExecutionsAlarm', {
+      alarmDescription: `An execution of the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date failed`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) {
+      this.failedExecutionsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    }
+
+    if (props.schedule) {
+      this.schedule = new scheduler.Schedule(this, 'Schedule', {
+        description: `Starts the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
+        schedule: props.schedule,
+        target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+          // A missed start is made up by the next one: every run loads all newer data.
+          retryAttempts: 0,
+        }),
+      });
+    }
 
     acknowledgeNagFindings(this);
   }
@@ -397,4 +446,41 @@ export class KeepDataUpToDate extends Construct {
   public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricSucceeded(props);
   }
+}
+
+function chooseQueries(props: KeepDataUpToDateProps): { createTargetQuery: string; updateTargetQuery: string; watermark?: WatermarkOptions } {
+  if (props.queries) {
+    const replaced = { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark };
+    for (const [name, value] of Object.entries(replaced)) {
+      if (value !== undefined) throw new Error(`${name} cannot be combined with queries, which sets it`);
+    }
+    return props.queries;
+  }
+  if (props.createTargetQuery === undefined || props.updateTargetQuery === undefined) {
+    throw new Error('createTargetQuery and updateTargetQuery are required unless queries is set');
+  }
+  return { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark };
+}
+
+function resolveWatermark(watermark: WatermarkOptions, sourceTableNames: string[]): ResolvedWatermark {
+  validateGlueName('watermark.column', watermark.column);
+  const sourceTableName = watermark.sourceTableName ?? (sourceTableNames.length === 1 ? sourceTableNames[0] : undefined);
+  if (sourceTableName === undefined) {
+    throw new Error(`watermark.sourceTableName must name the source table that bounds each window when there are ${sourceTableNames.length} source tables`);
+  }
+  if (!sourceTableNames.includes(sourceTableName)) {
+    throw new Error(`watermark.sourceTableName must be one of sourceTableNames (got '${sourceTableName}')`);
+  }
+  const maxPartitionsPerQuery = watermark.maxPartitionsPerQuery ?? 100;
+  const validCount = Number.isInteger(maxPartitionsPerQuery) && maxPartitionsPerQuery >= 1 && maxPartitionsPerQuery <= 100;
+  if (!Token.isUnresolved(maxPartitionsPerQuery) && !validCount) {
+    throw new Error(`watermark.maxPartitionsPerQuery must be a whole number from 1 to 100, Athena's limit (got ${maxPartitionsPerQuery})`);
+  }
+  return {
+    column: watermark.column,
+    partitionColumn: watermark.partitionColumn ?? true,
+    sourceTableName,
+    initialValue: watermark.initialValue ?? '',
+    maxPartitionsPerQuery,
+  };
 }

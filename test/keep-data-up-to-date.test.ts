@@ -39,11 +39,11 @@ function definitionOf(stack: Stack): any {
 }
 
 describe('KeepDataUpToDate workflow', () => {
-  test('starts at Get Target Table, catches EntityNotFound into Create, and always ends at Update', () => {
+  test('without the concurrency guard: Get Target Table, EntityNotFound caught into Create, always ending at Update', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
-    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack));
+    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { skipWhenRunning: false }));
     // THEN
     const definition = definitionOf(stack);
     expect(definition.StartAt).toBe('Get Target Table');
@@ -66,6 +66,25 @@ describe('KeepDataUpToDate workflow', () => {
     const updateTarget = definition.States['Update Target Table'];
     expect(updateTarget.Resource).toBe('arn:<Ref:AWS::Partition>:states:::athena:startQueryExecution.sync');
     expect(updateTarget.End).toBe(true);
+  });
+
+  test('by default, first ends the execution as skipped when another execution is running, else goes on to Get Target Table', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack));
+    const definition = definitionOf(stack);
+    expect(definition.StartAt).toBe('List Running Executions');
+    const list = definition.States['List Running Executions'];
+    expect(list.Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:sfn:listExecutions');
+    expect(list.Parameters).toEqual({ 'StateMachineArn.$': '$$.StateMachine.Id', 'StatusFilter': 'RUNNING', 'MaxResults': 2 });
+    expect(list.ResultSelector).toEqual({ 'count.$': 'States.ArrayLength($.Executions)' });
+    expect(list.Next).toBe('Another Execution Running?');
+    expect(definition.States['Another Execution Running?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.runningExecutions.count', NumericGreaterThan: 1, Next: 'Skip: Another Execution Is Running' }],
+      Default: 'Get Target Table',
+    });
+    expect(definition.States['Skip: Another Execution Is Running'].Type).toBe('Succeed');
+    expect(Object.keys(definition.States)).toHaveLength(6);
   });
 
   test('only Glue.EntityNotFoundException is caught: any other Get Target Table error fails the execution', () => {
