@@ -51,18 +51,26 @@ export interface NamedLocation {
 
 /**
  * Acknowledges the IAM5 findings of statements that the buckets' grant methods created for the
- * data locations: the action groups and the `<bucket>/<prefix>*` object patterns.
+ * data locations: the action groups, the `<bucket>/<prefix>*` object patterns, and the key
+ * action groups on the customer managed keys the buckets name.
  */
 export function acknowledgeGrantWildcards(role: IConstruct, statements: iam.PolicyStatement[], locations: NamedLocation[]): void {
   const stack = Stack.of(role);
+  const keyArns = new Set(locations.flatMap((location) => location.bucket.encryptionKey ? [flattenReference(stack.resolve(location.bucket.encryptionKey.keyArn))] : []));
+  // The key statements come from the grants the bucket methods make on the key, not in `statements`.
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  const keyStatements = policy instanceof iam.Policy
+    ? asArray<any>(stack.resolve(policy.document)?.Statement).filter((statement) =>
+      asArray<string>(statement.Action).every((action) => action.startsWith('kms:'))
+      && asArray(statement.Resource).every((resource) => keyArns.has(flattenReference(resource))))
+    : [];
   const patternPurposes = new Map<string, string[]>();
   for (const location of locations) {
     const pattern = flattenReference(stack.resolve(location.bucket.arnForObjects(`${location.prefix}*`)));
     patternPurposes.set(pattern, [...(patternPurposes.get(pattern) ?? []), location.purpose]);
   }
   const acknowledgements = new Map<string, string>();
-  for (const statement of statements) {
-    const json = stack.resolve(statement.toStatementJson());
+  for (const json of [...statements.map((statement) => stack.resolve(statement.toStatementJson())), ...keyStatements]) {
     if (json.Effect !== 'Allow') continue;
     for (const action of asArray<string>(json.Action).filter((a) => a.includes('*'))) {
       const reason = ACTION_GROUP_REASONS[action];
