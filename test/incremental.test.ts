@@ -1,0 +1,243 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries } from '../src';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
+}
+
+function props(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
+  const lake = (stack.node.tryFindChild('Lake') as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
+  return {
+    databaseName: 'analytics',
+    targetTableName: 'daily_sales',
+    sourceTableNames: ['raw_sales'],
+    queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
+    targetDataLocation: { bucket: lake, prefix: 'curated/' },
+    sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
+    ...overrides,
+  };
+}
+
+function definitionOf(stack: Stack): any {
+  const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
+  const parts: any[] = machine.Properties.DefinitionString['Fn::Join'][1];
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : `<Ref:${part.Ref}>`)).join(''));
+}
+
+describe('TargetQueries.appendNewerRows', () => {
+  test('creates the target empty, with quoted identifiers, and appends one window of newer rows per update', () => {
+    const queries = TargetQueries.appendNewerRows({
+      sourceTableName: 'raw_sales',
+      watermarkColumn: 'dt',
+      columns: ['order_id', 'amount', 'dt'],
+    });
+    expect(queries.createTargetQuery).toBe([
+      'CREATE TABLE "{{database}}"."{{targetTable}}"',
+      'WITH (',
+      "  format = 'PARQUET',",
+      "  write_compression = 'SNAPPY',",
+      "  external_location = '{{targetLocation}}',",
+      "  partitioned_by = ARRAY['dt']",
+      ')',
+      'AS SELECT "order_id", "amount", "dt" FROM "{{database}}"."raw_sales"',
+      'WITH NO DATA',
+    ].join('\n'));
+    expect(queries.updateTargetQuery).toBe([
+      'INSERT INTO "{{database}}"."{{targetTable}}"',
+      'SELECT "order_id", "amount", "dt" FROM "{{database}}"."raw_sales"',
+      'WHERE "dt" > {{watermark}} AND "dt" <= {{windowEnd}}',
+    ].join('\n'));
+    expect(queries.watermark).toEqual({ column: 'dt', partitionColumn: true, sourceTableName: 'raw_sales', initialValue: undefined, maxPartitionsPerQuery: undefined });
+  });
+
+  test('ORC with ZSTD, every column, a non-partition watermark', () => {
+    const queries = TargetQueries.appendNewerRows({
+      sourceTableName: 'raw_events',
+      watermarkColumn: 'event_time',
+      partitionedBy: ['region'],
+      format: TableFormat.ORC,
+      compression: TableCompression.ZSTD,
+    });
+    expect(queries.createTargetQuery).toContain("format = 'ORC',\n  orc_compression = 'ZSTD'");
+    expect(queries.createTargetQuery).toContain("partitioned_by = ARRAY['region']");
+    expect(queries.createTargetQuery).toContain('AS SELECT * FROM "{{database}}"."raw_events"');
+    expect(queries.watermark?.partitionColumn).toBe(false);
+  });
+});
+
+describe('watermark step', () => {
+  test('reads the target watermark from partition metadata, then loads window by window until the source has no newer value', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, { skipWhenRunning: false }));
+    const states = definitionOf(stack).States;
+
+    // Get Target Table → (Create Target Table →) Get Watermark → Read Watermark → Target Has Rows?
+    expect(states['Get Target Table'].Next).toBe('Get Watermark');
+    expect(states['Create Target Table'].Next).toBe('Get Watermark');
+    expect(states['Get Watermark'].Parameters.QueryString).toBe(
+      'SELECT v, \'\'\'\' || replace(v, \'\'\'\', \'\'\'\'\'\') || \'\'\'\' AS literal FROM (SELECT CAST(max("dt") AS varchar) AS v FROM "analytics"."daily_sales$partitions")',
+    );
+    expect(states['Get Watermark'].Next).toBe('Read Watermark');
+    expect(states['Read Watermark'].Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:athena:getQueryResults');
+    expect(states['Read Watermark'].Parameters).toEqual({ 'QueryExecutionId.$': '$.watermarkQuery.QueryExecutionId', 'MaxResults': 2 });
+    expect(states['Target Has Rows?'].Choices).toEqual([
+      { Variable: '$.watermarkResult.rows[1].Data[0].VarCharValue', IsPresent: true, Next: 'Start After Newest Target Value' },
+    ]);
+    expect(states['Target Has Rows?'].Default).toBe('Start From Initial Watermark');
+    expect(states['Start From Initial Watermark'].Parameters).toEqual({ value: '', literal: "''", before: '' });
+    expect(states['Start After Newest Target Value'].Next).toBe('Find Next Window');
+
+    // Find Next Window: at most 100 newer source partitions, bounded by the watermark parameter.
+    expect(states['Find Next Window'].Parameters.QueryString).toContain(
+      'FROM (SELECT "dt" FROM "analytics"."raw_sales$partitions" WHERE CAST("dt" AS varchar) > ? GROUP BY "dt" ORDER BY "dt" LIMIT 100)',
+    );
+    expect(states['Find Next Window'].Parameters['ExecutionParameters.$']).toBe('States.Array($.watermark.literal)');
+    expect(states['Newer Source Data?'].Choices).toEqual([
+      { Variable: '$.windowResult.rows[1].Data[0].VarCharValue', IsPresent: true, Next: 'Set Window' },
+    ]);
+    expect(states['Newer Source Data?'].Default).toBe('Target Is Up To Date');
+    expect(states['Target Is Up To Date'].Type).toBe('Succeed');
+
+    // Update with both bounds as parameters, then advance the watermark to the window's end and loop.
+    expect(states['Set Window'].Parameters['parameters.$']).toBe('States.Array($.watermark.literal, $.windowResult.rows[1].Data[1].VarCharValue)');
+    expect(states['Set Window'].Next).toBe('Update Target Table');
+    expect(states['Update Target Table'].Parameters.QueryString).toBe(
+      'INSERT INTO "analytics"."daily_sales"\nSELECT "order_id", "amount", "dt" FROM "analytics"."raw_sales"\nWHERE "dt" > ? AND "dt" <= ?',
+    );
+    expect(states['Update Target Table'].Parameters['ExecutionParameters.$']).toBe('$.window.parameters');
+    expect(states['Update Target Table'].Next).toBe('Advance Watermark');
+    expect(states['Advance Watermark'].Parameters).toEqual({ 'value.$': '$.window.end', 'literal.$': '$.window.endLiteral', 'before.$': '$.watermark.before' });
+    expect(states['Advance Watermark'].Next).toBe('Find Next Window');
+  });
+
+  test('templates get the bounds in the order they use them, and a non-partition watermark reads the table', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: undefined,
+      createTargetQuery: 'CREATE TABLE {{targetTable}} AS SELECT * FROM {{sourceTable}} WITH NO DATA',
+      updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM {{sourceTable}} WHERE ts <= {{windowEnd}} AND ts > {{watermark}}',
+      watermark: { column: 'ts', partitionColumn: false, initialValue: '2026-01-01 00:00:00', maxPartitionsPerQuery: 7 },
+    }));
+    const states = definitionOf(stack).States;
+    expect(states['Set Window'].Parameters['parameters.$']).toBe('States.Array($.windowResult.rows[1].Data[1].VarCharValue, $.watermark.literal)');
+    expect(states['Get Watermark'].Parameters.QueryString).toContain('FROM "analytics"."daily_sales")');
+    expect(states['Find Next Window'].Parameters.QueryString).toContain('FROM "analytics"."raw_sales" WHERE CAST("ts" AS varchar) > ? GROUP BY "ts" ORDER BY "ts" LIMIT 7');
+    expect(states['Start From Initial Watermark'].Parameters).toEqual({ value: '2026-01-01 00:00:00', literal: "'2026-01-01 00:00:00'", before: '2026-01-01 00:00:00' });
+  });
+
+  test('the role may read query results in its workgroup only', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'athena:getQueryResults',
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:eu-west-1:111122223333:workgroup/', { Ref: Match.stringLikeRegexp('^DailySalesWorkGroup') }]],
+          },
+        }]),
+      },
+    });
+  });
+
+  test.each([
+    ['an update without {{windowEnd}}', { updateTargetQuery: 'INSERT INTO t SELECT * FROM s WHERE dt > {{watermark}}' }, /updateTargetQuery must use \{\{windowEnd\}\} with a watermark/],
+    ['an update without both bounds', { updateTargetQuery: 'INSERT INTO t SELECT * FROM s' }, /updateTargetQuery must use \{\{watermark\}\} and \{\{windowEnd\}\} with a watermark/],
+    ['more than 100 partitions per query', { watermark: { column: 'dt', maxPartitionsPerQuery: 101 } }, /watermark.maxPartitionsPerQuery must be a whole number from 1 to 100.*got 101/],
+    ['an invalid watermark column', { watermark: { column: 'Order Date' } }, /watermark.column must be .*got 'Order Date'/],
+    ['a window source that is not a source table', { watermark: { column: 'dt', sourceTableName: 'other' } }, /watermark.sourceTableName must be one of sourceTableNames \(got 'other'\)/],
+  ])('fails with %s', (_name, overrides, error) => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: undefined,
+      createTargetQuery: 'CREATE TABLE t AS SELECT * FROM s',
+      updateTargetQuery: 'INSERT INTO t SELECT * FROM s WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
+      watermark: { column: 'dt' },
+      ...overrides,
+    } as Partial<KeepDataUpToDateProps>))).toThrow(error);
+  });
+
+  test('fails when {{watermark}} is used without a watermark', () => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: undefined,
+      createTargetQuery: 'CREATE TABLE t AS SELECT * FROM s',
+      updateTargetQuery: 'INSERT INTO t SELECT * FROM s WHERE dt > {{watermark}}',
+    }))).toThrow(/updateTargetQuery uses unknown placeholder \{\{watermark\}\}/);
+  });
+
+  test('fails when queries is combined with the statements it replaces, or when neither is given', () => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'A', props(stack, { createTargetQuery: 'CREATE TABLE t AS SELECT 1' })))
+      .toThrow(/createTargetQuery cannot be combined with queries, which sets it/);
+    expect(() => new KeepDataUpToDate(stack, 'B', props(stack, { queries: undefined })))
+      .toThrow(/createTargetQuery and updateTargetQuery are required unless queries is set/);
+  });
+});
+
+describe('concurrency guard, schedule and alarm', () => {
+  test('the guard may list this state machine\'s executions and nothing else', () => {
+    const stack = newStack();
+    const construct = new KeepDataUpToDate(stack, 'DailySales', props(stack));
+    const name = stack.resolve(construct.stateMachine.stateMachineName);
+    const machines = Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine');
+    const explicitName = Object.values(machines)[0].Properties.StateMachineName;
+    expect(typeof explicitName).toBe('string');
+    expect(name).toEqual({ 'Fn::GetAtt': [Object.keys(machines)[0], 'Name'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'states:ListExecutions',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:states:eu-west-1:111122223333:stateMachine:${explicitName}`]] },
+        }]),
+      },
+    });
+  });
+
+  test('no schedule by default', () => {
+    const stack = newStack();
+    const construct = new KeepDataUpToDate(stack, 'DailySales', props(stack));
+    Template.fromStack(stack).resourceCountIs('AWS::Scheduler::Schedule', 0);
+    expect(construct.schedule).toBeUndefined();
+  });
+
+  test('a schedule starts the state machine through a role that may start only it', () => {
+    const stack = newStack();
+    const construct = new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+    }));
+    const template = Template.fromStack(stack);
+    const machineId = stack.getLogicalId(construct.stateMachine.node.defaultChild as any);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { Ref: machineId }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: machineId } }] },
+    });
+  });
+
+  test('an alarm goes off on any failed execution and notifies the topic', () => {
+    const stack = newStack();
+    const topic = new sns.Topic(stack, 'Topic');
+    const construct = new KeepDataUpToDate(stack, 'DailySales', props(stack, { alarmTopic: topic }));
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stack.getLogicalId(construct.stateMachine.node.defaultChild as any) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: stack.getLogicalId(topic.node.defaultChild as any) }],
+    });
+  });
+});
