@@ -1,0 +1,203 @@
+import { Aws, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DataLocation, KeepDataUpToDate } from '../../src';
+
+/** One row of the source table. */
+export interface Order {
+  readonly orderId: number;
+  readonly customer: string;
+  /** In dollars, two decimal places. */
+  readonly amount: number;
+  /** The partition: the order's day, `YYYY-MM-DD`. */
+  readonly dt: string;
+}
+
+/** The source table: one row per order, partitioned by day. */
+export const SOURCE_TABLE_NAME = 'orders';
+/** The target table: one row per day, partitioned by day. */
+export const TARGET_TABLE_NAME = 'daily_orders';
+
+/** The source table's columns as Glue and Athena name them; `dt` is the partition key. */
+export const SOURCE_COLUMNS: glue.CfnTable.ColumnProperty[] = [
+  { name: 'order_id', type: 'bigint' },
+  { name: 'customer', type: 'string' },
+  { name: 'amount', type: 'decimal(10,2)' },
+];
+export const SOURCE_PARTITION_KEYS: glue.CfnTable.ColumnProperty[] = [{ name: 'dt', type: 'string' }];
+
+/** The source partition that exists before the first execution. */
+export const FIRST_DAY_ORDERS: Order[] = [
+  { orderId: 1, customer: 'alice', amount: 12.5, dt: '2026-01-01' },
+  { orderId: 2, customer: 'bob', amount: 7.25, dt: '2026-01-01' },
+  { orderId: 3, customer: 'carol', amount: 30, dt: '2026-01-01' },
+];
+
+/** The source partition that arrives between the first and the second execution. */
+export const SECOND_DAY_ORDERS: Order[] = [
+  { orderId: 4, customer: 'alice', amount: 5, dt: '2026-01-02' },
+  { orderId: 5, customer: 'dave', amount: 18.75, dt: '2026-01-02' },
+];
+
+/** Creates the daily summary from every day in the source. */
+export const CREATE_TARGET_QUERY = `CREATE TABLE {{database}}.{{targetTable}}
+WITH (format = 'PARQUET', external_location = '{{targetLocation}}', partitioned_by = ARRAY['dt'])
+AS SELECT count(*) AS orders, sum(amount) AS revenue, dt
+FROM {{database}}.{{sourceTable}}
+GROUP BY dt`;
+
+/** Adds the days that are newer than the newest day in the summary; reads only those partitions. */
+export const UPDATE_TARGET_QUERY = `INSERT INTO {{database}}.{{targetTable}}
+SELECT count(*) AS orders, sum(amount) AS revenue, dt
+FROM {{database}}.{{sourceTable}}
+WHERE dt > (SELECT coalesce(max(dt), '') FROM {{database}}.{{targetTable}})
+GROUP BY dt`;
+
+/** An Athena statement that adds orders to the source table (and their day's partition to the catalog). */
+export function insertOrdersQuery(databaseName: string, orders: Order[]): string {
+  const values = orders.map((o) => `(${o.orderId}, '${o.customer}', DECIMAL '${o.amount.toFixed(2)}', '${o.dt}')`);
+  return `INSERT INTO ${databaseName}.${SOURCE_TABLE_NAME} VALUES ${values.join(', ')}`;
+}
+
+export interface KeepDataStackProps extends StackProps {
+  /**
+   * The Glue database the stack creates. Unique per account and region, so that test cases can
+   * be deployed side by side.
+   */
+  readonly databaseName: string;
+
+  /**
+   * Run the queries in an Athena workgroup the stack creates and passes to the construct by
+   * name, instead of the one the construct creates.
+   *
+   * @default false
+   */
+  readonly existingWorkGroup?: boolean;
+
+  /**
+   * Encrypt the data bucket with a customer managed key, and have the construct's workgroup
+   * encrypt query results with it.
+   *
+   * @default false - SSE-S3
+   */
+  readonly customerManagedKey?: boolean;
+}
+
+/**
+ * A `KeepDataUpToDate` workflow over a partitioned source table of orders, with everything it
+ * needs and nothing retained: the database, the source table, the data and results buckets and,
+ * depending on the props, a workgroup and a KMS key. The source table starts empty.
+ */
+export class KeepDataStack extends Stack {
+  public readonly databaseName: string;
+  /** Holds the source table's data (under `orders/`) and the target table's (under `daily_orders/`). */
+  public readonly dataBucket: s3.Bucket;
+  public readonly sourceDataLocation: DataLocation;
+  public readonly targetDataLocation: DataLocation;
+  public readonly resultsBucket: s3.Bucket;
+  /** Where every query, the workflow's and the test's, writes its results. */
+  public readonly resultsPrefix = 'athena-results/';
+  public readonly database: glue.CfnDatabase;
+  public readonly sourceTable: glue.CfnTable;
+  public readonly key?: kms.Key;
+  /** The workgroup the stack creates when `existingWorkGroup` is set. */
+  public readonly workGroup?: athena.CfnWorkGroup;
+  public readonly keepData: KeepDataUpToDate;
+
+  constructor(scope: Construct, id: string, props: KeepDataStackProps) {
+    super(scope, id, props);
+    this.databaseName = props.databaseName;
+
+    if (props.customerManagedKey) {
+      this.key = new kms.Key(this, 'DataKey', {
+        description: `Encrypts the test data of ${props.databaseName}`,
+        enableKeyRotation: true,
+        pendingWindow: Duration.days(7),
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    }
+    this.dataBucket = new s3.Bucket(this, 'DataBucket', {
+      ...testBucketProps(),
+      ...(this.key
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: this.key, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
+    });
+    this.resultsBucket = new s3.Bucket(this, 'ResultsBucket', {
+      ...testBucketProps(),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+    });
+    this.sourceDataLocation = { bucket: this.dataBucket, prefix: `${SOURCE_TABLE_NAME}/` };
+    this.targetDataLocation = { bucket: this.dataBucket, prefix: `${TARGET_TABLE_NAME}/` };
+
+    // Deleting the database deletes the target table that the workflow created in it.
+    this.database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseInput: { name: props.databaseName, description: 'Test data of cdk-keep-data-up-to-date' },
+    });
+    this.sourceTable = new glue.CfnTable(this, 'SourceTable', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: this.database.ref,
+      tableInput: {
+        name: SOURCE_TABLE_NAME,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { 'classification': 'parquet', 'EXTERNAL': 'TRUE', 'parquet.compression': 'SNAPPY' },
+        partitionKeys: SOURCE_PARTITION_KEYS,
+        storageDescriptor: {
+          columns: SOURCE_COLUMNS,
+          location: `s3://${this.dataBucket.bucketName}/${this.sourceDataLocation.prefix}`,
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        },
+      },
+    });
+
+    if (props.existingWorkGroup) {
+      this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+        name: `${props.databaseName.replace(/_/g, '-')}-queries`,
+        description: 'A workgroup that exists before the workflow: it enforces its own result location',
+        recursiveDeleteOption: true,
+        workGroupConfiguration: {
+          enforceWorkGroupConfiguration: true,
+          engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+          resultConfiguration: {
+            outputLocation: `s3://${this.resultsBucket.bucketName}/${this.resultsPrefix}`,
+            encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          },
+        },
+      });
+    }
+
+    this.keepData = new KeepDataUpToDate(this, 'KeepDataUpToDate', {
+      databaseName: props.databaseName,
+      sourceTableNames: [SOURCE_TABLE_NAME],
+      targetTableName: TARGET_TABLE_NAME,
+      createTargetQuery: CREATE_TARGET_QUERY,
+      updateTargetQuery: UPDATE_TARGET_QUERY,
+      sourceDataLocations: [this.sourceDataLocation],
+      targetDataLocation: this.targetDataLocation,
+      resultsBucket: this.resultsBucket,
+      resultsPrefix: this.resultsPrefix,
+      workGroupName: this.workGroup?.ref,
+      resultsEncryptionKey: this.workGroup ? undefined : this.key,
+    });
+  }
+
+  /** The workgroup the queries run in: the stack's, or the one the construct created. */
+  public get workGroupName(): string {
+    return this.keepData.workGroupName;
+  }
+}
+
+/** Test buckets disappear with the stack, objects and all. */
+function testBucketProps(): s3.BucketProps {
+  return {
+    removalPolicy: RemovalPolicy.DESTROY,
+    autoDeleteObjects: true,
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  };
+}
