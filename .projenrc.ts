@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
+  // The GitHub workflows build on a maintained Node release; the library itself supports 20.
+  workflowNodeVersion: '22.x',
 
   cdkVersion: MIN_CDK_VERSION,
   constructsVersion: '10.5.1',
@@ -69,10 +71,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-keep-data-up-to-date/cdk-keep-data-up-to-date-go',
   },
 
-  gitignore: ['/cdk.out/', '/local/.data/', '*.snapshot/asset.*'],
+  gitignore: ['/cdk.out/', '/local/.data/', '*.snapshot/asset.*', '.jsii.tabl.json'],
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'local', 'integ', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'local', 'integ', 'scripts', 'projenrc', '.projenrc.ts'],
   },
   jestOptions: {
     jestConfig: {
@@ -87,10 +89,14 @@ new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { rootDir: '.', noEmit: true },
-    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['node_modules', 'integ/**/*.snapshot/**'],
   },
 });
+
+// The package ships the compiled library, its assembly and the rosetta fixtures Construct Hub
+// compiles the README's examples with; the development tooling stays in the repository.
+for (const pattern of ['/scripts/', '/.ci/', '/integ/', '/local/', '/docs/']) project.addPackageIgnore(pattern);
 
 for (const [key, value] of Object.entries(quietJsii)) project.tasks.addEnvironment(key, value);
 
@@ -131,5 +137,40 @@ project.addTask('local', {
   exec: 'ts-node --project tsconfig.dev.json local/main.ts',
   receiveArgs: true,
 });
+
+// Construct Hub translates the README's examples to Python, Java, C# and Go only when they
+// compile; strict makes it (and `rosetta:check`) treat one that does not as an error.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+
+// Offline checks of what the release publishes. Each needs `compile` first; `.ci/run` and the
+// GitHub build run them after the build.
+const docgenCheck = project.addTask('docgen:check', {
+  description: 'Regenerates API.md and fails when it differs from the committed one',
+  steps: [
+    { spawn: 'docgen' },
+    {
+      name: 'API.md is committed and current',
+      exec: 'git ls-files --error-unmatch API.md >/dev/null && git diff --exit-code -- API.md || { echo "API.md is stale: run \'npx projen compile && npx projen docgen\' and commit it" >&2; exit 1; }',
+    },
+  ],
+});
+const rosettaCheck = project.addTask('rosetta:check', {
+  description: 'Compiles every TypeScript example in README.md with the fixtures in rosetta/ (jsii-rosetta --strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+const bindingsCheck = project.addTask('bindings:check', {
+  description: 'Generates the Python, Java, C# and Go code offline (jsii-pacmak --code-only) and byte-compiles the Python',
+  exec: 'bash scripts/check-bindings.sh',
+});
+project.addTask('diagram', {
+  description: 'Redraws docs/architecture.svg from the synthesized example stack',
+  env: offlineAws,
+  exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts',
+});
+project.buildWorkflow?.addPostBuildSteps(
+  { name: 'Check that API.md is current', run: `npx projen ${docgenCheck.name}` },
+  { name: 'Compile the README examples (rosetta strict)', run: `npx projen ${rosettaCheck.name}` },
+  { name: 'Generate every language binding (code only)', run: `npx projen ${bindingsCheck.name}` },
+);
 
 project.synth();
