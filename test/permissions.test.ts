@@ -47,8 +47,7 @@ describe('the workflow role with default props', () => {
   });
   // WHEN
   const template = Template.fromStack(stack);
-  const workGroupArn = arn(`:athena:${REGION}:${ACCOUNT}:workgroup/`);
-  workGroupArn['Fn::Join'][1].push(stack.resolve(construct.workGroupName));
+  const workGroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:athena:${REGION}:${ACCOUNT}:workgroup/`, stack.resolve(construct.workGroupName)]] };
   const targetBucketArn = stack.resolve(construct.targetDataLocation.bucket.bucketArn);
   const resultsBucketArn = stack.resolve(construct.resultsBucket.bucketArn);
   const objects = (bucketArn: unknown, prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
