@@ -1,0 +1,176 @@
+import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { KeepDataUpToDate } from '../src';
+
+const QUERIES = {
+  createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
+  updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
+};
+
+function newStack(): { app: App; stack: Stack } {
+  const app = new App();
+  return { app, stack: new Stack(app, 'Stack', { env: { account: '111122223333', region: 'us-east-1' } }) };
+}
+
+/** The AwsSolutions findings nobody acknowledged, errors and warnings alike. */
+function unacknowledged(app: App, scope: IConstruct) {
+  return new AwsSolutionsChecks(app).validateScope(scope).violations
+    .map((violation) => ({ rule: violation.ruleName, severity: violation.severity, paths: violation.violatingResources.map((r) => r.constructPath) }));
+}
+
+/** Every acknowledgement recorded in a construct tree, by rule ID. */
+function acknowledgements(scope: IConstruct): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries<string>(entry.data)) found.set(id.replace(/^annotation::/i, ''), reason);
+    }
+  }
+  return found;
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  test('finds nothing unacknowledged with default props', () => {
+    // GIVEN
+    const { app, stack } = newStack();
+    new KeepDataUpToDate(stack, 'Sales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['sales'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
+      ...QUERIES,
+    });
+    // WHEN / THEN
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
+  test('finds nothing unacknowledged with customised props, Lake Formation grants and two instances', () => {
+    // GIVEN customer managed keys, an access-log bucket, full logging, a scan cutoff, several sources
+    const { app, stack } = newStack();
+    const dataKey = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
+    const resultsKey = new kms.Key(stack, 'ResultsKey', { enableKeyRotation: true });
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log destination; logging it into itself would loop',
+    });
+    const sales = new KeepDataUpToDate(stack, 'Sales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['sales', 'stores'],
+      sourceDataLocations: [
+        { bucket: s3.Bucket.fromBucketAttributes(stack, 'SalesBucket', { bucketName: 'sales-raw', encryptionKey: dataKey }), prefix: 'sales/daily/' },
+        { bucket: s3.Bucket.fromBucketName(stack, 'StoresBucket', 'reference-data') },
+      ],
+      targetDataLocation: {
+        bucket: s3.Bucket.fromBucketAttributes(stack, 'LakeBucket', { bucketName: 'curated-lake', encryptionKey: dataKey }),
+        prefix: 'curated/daily_sales/',
+      },
+      resultsEncryptionKey: resultsKey,
+      resultsExpiration: Duration.days(7),
+      bytesScannedCutoffPerQuery: Size.gibibytes(10),
+      serverAccessLogsBucket: accessLogs,
+      logLevel: sfn.LogLevel.ALL,
+      logRetention: logs.RetentionDays.THREE_MONTHS,
+      ...QUERIES,
+    });
+    sales.grantLakeFormationPermissions({ targetTableExists: true, targetLocationRegistered: true });
+    // and a second instance in an existing workgroup, writing to a given results bucket
+    new KeepDataUpToDate(stack, 'Stores', {
+      databaseName: 'analytics',
+      targetTableName: 'store_totals',
+      sourceTableNames: ['stores'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Reference', 'reference-data'), prefix: 'stores/' }],
+      workGroupName: 'analytics-team',
+      resultsBucket: s3.Bucket.fromBucketAttributes(stack, 'TeamResults', { bucketName: 'team-athena-results', encryptionKey: resultsKey }),
+      resultsPrefix: 'store-totals/',
+      ...QUERIES,
+    });
+    // WHEN / THEN
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
+  test('acknowledges each finding by its exact ID with a specific reason, never a whole rule', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const construct = new KeepDataUpToDate(stack, 'Sales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['sales'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
+      ...QUERIES,
+    });
+    // WHEN
+    const acknowledged = acknowledgements(construct);
+    // THEN
+    const target = stack.getLogicalId(construct.targetDataLocation.bucket.node.defaultChild as s3.CfnBucket);
+    const results = stack.getLogicalId(construct.resultsBucket.node.defaultChild as s3.CfnBucket);
+    expect([...acknowledged.keys()].sort()).toEqual([
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      'AwsSolutions-IAM5[Resource::*]',
+      `AwsSolutions-IAM5[Resource::<${results}.Arn>/athena-results/*]`,
+      `AwsSolutions-IAM5[Resource::<${target}.Arn>/daily_sales/*]`,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::sales-raw/sales/*]',
+      'AwsSolutions-S1',
+      'AwsSolutions-SF1',
+    ].sort());
+    expect(acknowledged.get('AwsSolutions-IAM5[Resource::*]')).toMatch(/lakeformation:GetDataAccess.*logs:CreateLogDelivery.*xray:PutTraceSegments/);
+    expect(acknowledged.get('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::sales-raw/sales/*]')).toMatch(/a source table's data/);
+    expect(acknowledged.get('AwsSolutions-SF1')).toMatch(/level ERROR/);
+  });
+
+  test('leaves S1 and SF1 to the user when access logs and full logging are configured', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const construct = new KeepDataUpToDate(stack, 'Sales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['sales'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
+      serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'AccessLogs', 'access-logs'),
+      logLevel: sfn.LogLevel.ALL,
+      ...QUERIES,
+    });
+    // WHEN
+    const acknowledged = acknowledgements(construct);
+    // THEN
+    expect(acknowledged.has('AwsSolutions-S1')).toBe(false);
+    expect(acknowledged.has('AwsSolutions-SF1')).toBe(false);
+  });
+
+  test('still reports a wildcard the construct did not grant', () => {
+    // GIVEN a user who widens the role to every table of the database
+    const { app, stack } = newStack();
+    const construct = new KeepDataUpToDate(stack, 'Sales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['sales'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
+      ...QUERIES,
+    });
+    construct.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['glue:GetTables'],
+      resources: [stack.formatArn({ service: 'glue', resource: 'table', resourceName: 'analytics/*' })],
+    }));
+    // WHEN / THEN
+    expect(unacknowledged(app, stack)).toEqual([{
+      rule: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:us-east-1:111122223333:table/analytics/*]',
+      severity: 'error',
+      paths: ['Stack/Sales/Role/DefaultPolicy/Resource'],
+    }]);
+  });
+});
