@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdentifier, quoteString } from './identifiers';
+import { duckdbType } from './types';
+import { GlueCatalog, GlueTable } from '../glue-catalog';
+import { LocalS3 } from '../local-s3';
+
+/**
+ * Exposes every catalog table to DuckDB as a view in a schema named like its Glue database, so
+ * that `db.table` and `"db"."table"` resolve as they do in Athena. A partitioned table also
+ * gets `"db"."table$partitions"`, which lists its partitions from directory names alone, as
+ * Athena answers it from the catalog without reading data files.
+ *
+ * The views are recreated before each query: the files under a table change as queries run.
+ */
+export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueCatalog, s3: LocalS3): Promise<void> {
+  for (const database of catalog.databaseNames()) {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(database)}`);
+  }
+  for (const table of catalog.tables()) {
+    const directory = s3.pathOf(table.location);
+    const files = parquetFiles(directory);
+    const name = `${quoteIdentifier(table.databaseName)}.${quoteIdentifier(table.name)}`;
+    await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(table, directory, files.length > 0)}`);
+    if (table.partitionKeys.length > 0) {
+      const partitionsName = `${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, files)}`);
+    }
+  }
+}
+
+/** The Parquet files under a table's location, as paths relative to it. */
+export function parquetFiles(directory: string): string[] {
+  if (!fs.existsSync(directory)) return [];
+  return (fs.readdirSync(directory, { recursive: true }) as string[])
+    .filter((file) => file.endsWith('.parquet'))
+    .sort();
+}
+
+function tableQuery(table: GlueTable, directory: string, hasFiles: boolean): string {
+  const columns = [...table.columns, ...table.partitionKeys];
+  if (!hasFiles) {
+    const typed = columns.map((column) => `CAST(NULL AS ${duckdbType(column.type)}) AS ${quoteIdentifier(column.name)}`);
+    return `SELECT ${typed.join(', ')} WHERE false`;
+  }
+  const options = table.partitionKeys.length > 0
+    ? `, hive_partitioning = true, hive_types = {${table.partitionKeys.map((key) => `${quoteString(key.name)}: ${duckdbType(key.type)}`).join(', ')}}`
+    : ', hive_partitioning = false';
+  const files = quoteString(path.join(directory, '**', '*.parquet'));
+  return `SELECT ${columns.map((column) => quoteIdentifier(column.name)).join(', ')} FROM read_parquet(${files}${options})`;
+}
+
+function partitionsQuery(table: GlueTable, files: string[]): string {
+  const keys = table.partitionKeys;
+  const rows = new Map<string, string[]>();
+  for (const file of files) {
+    const values = keys.map((key) => {
+      const segment = path.dirname(file).split(path.sep).find((part) => part.startsWith(`${key.name}=`));
+      return segment === undefined ? undefined : decodeURIComponent(segment.slice(key.name.length + 1));
+    });
+    if (values.every((value): value is string => value !== undefined)) rows.set(values.join('\u0000'), values);
+  }
+  const select = (values: Array<string | undefined>) => keys
+    .map((key, i) => `CAST(${values[i] === undefined ? 'NULL' : quoteString(values[i]!)} AS ${duckdbType(key.type)}) AS ${quoteIdentifier(key.name)}`)
+    .join(', ');
+  if (rows.size === 0) return `SELECT ${select([])} WHERE false`;
+  return [...rows.values()].map((values) => `SELECT ${select(values)}`).join(' UNION ALL ');
+}

@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import { AthenaQueryError, UnsupportedStatementError } from './errors';
+import { publish, writeParquet } from './parquet-files';
+import { queryColumns } from './query-columns';
+import { QueryContext, StatementOutcome, qualified } from './query-context';
+import { CreateTableAsSelect } from './statement';
+import { glueType } from './types';
+
+/**
+ * Athena's CTAS, as `COPY (query) TO … (FORMAT PARQUET, PARTITION_BY (…))` into a staging
+ * directory, published to `external_location` and registered in the catalog only on success.
+ */
+export async function createTableAsSelect(context: QueryContext, statement: CreateTableAsSelect): Promise<StatementOutcome> {
+  const { database, table } = qualified(context, statement.table);
+  if (!context.catalog.databaseNames().includes(database)) {
+    throw new AthenaQueryError(`SCHEMA_NOT_FOUND: Schema ${database} does not exist`);
+  }
+  if (context.catalog.getTable(database, table)) {
+    if (statement.ifNotExists) return { rows: 0 };
+    throw new AthenaQueryError(`Table 'awsdatacatalog.${database}.${table}' already exists`);
+  }
+  const location = statement.properties.externalLocation;
+  if (!location) {
+    throw new UnsupportedStatementError('CREATE TABLE AS SELECT without external_location (Athena would pick a location under the query results)', context.statement);
+  }
+  const directory = context.s3.pathOf(location);
+  if (fs.existsSync(directory) && fs.readdirSync(directory).length > 0) {
+    throw new AthenaQueryError(
+      `HIVE_PATH_ALREADY_EXISTS: Target directory for table '${database}.${table}' already exists: ${location}. You may need to manually clean the data at location '${location}' before CREATE TABLE AS SELECT operation.`,
+    );
+  }
+
+  const columns = await queryColumns(context.connection, statement.query, context.statement);
+  const duplicate = columns.find((column, i) => columns.findIndex((other) => other.name === column.name) !== i);
+  if (duplicate) throw new AthenaQueryError(`Column name '${duplicate.name}' specified more than once`);
+  const partitionedBy = statement.properties.partitionedBy;
+  const lastColumns = columns.slice(columns.length - partitionedBy.length).map((column) => column.name);
+  if (partitionedBy.length > 0 && lastColumns.join() !== partitionedBy.join()) {
+    throw new AthenaQueryError(
+      `HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table and in the same order as the table properties: [${partitionedBy.join(', ')}]`,
+    );
+  }
+
+  const rows = statement.withData
+    ? await writeParquet(context.connection, {
+      query: statement.query,
+      columns,
+      partitionedBy,
+      compression: statement.properties.compression,
+      stagingDir: context.stagingDir,
+      filePrefix: context.queryExecutionId,
+    })
+    : 0;
+  publish(context.stagingDir, directory, rows);
+
+  const glueColumns = columns.map((column) => ({ name: column.name, type: glueType(column.type, context.statement) }));
+  context.catalog.createTable({
+    databaseName: database,
+    name: table,
+    location,
+    format: 'parquet',
+    columns: glueColumns.slice(0, columns.length - partitionedBy.length),
+    partitionKeys: glueColumns.slice(columns.length - partitionedBy.length),
+    compression: statement.properties.compression,
+    createTime: new Date().toISOString(),
+  });
+  return { rows };
+}

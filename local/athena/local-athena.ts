@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { exposeCatalog } from './catalog-views';
+import { createTableAsSelect } from './create-table-as-select';
+import { AthenaQueryError } from './errors';
+import { quoteIdentifier, quoteString } from './identifiers';
+import { insertIntoSelect } from './insert-into-select';
+import { bindExecutionParameters } from './parameters';
+import { QueryContext, ResultSet, StatementOutcome } from './query-context';
+import { select } from './select';
+import { AthenaStatement, parseStatement } from './statement';
+import { GlueCatalog } from '../glue-catalog';
+import { LocalS3 } from '../local-s3';
+
+/** The fields of Athena's StartQueryExecution request that the local engine reads. */
+export interface StartQueryExecutionInput {
+  readonly QueryString: string;
+  readonly WorkGroup?: string;
+  readonly QueryExecutionContext?: { readonly Catalog?: string; readonly Database?: string };
+  readonly ResultConfiguration?: { readonly OutputLocation?: string };
+  readonly ExecutionParameters?: string[];
+}
+
+/** Athena's GetQueryExecution `QueryExecution`, as the `.sync` integration returns it. */
+export type QueryExecution = Record<string, any> & {
+  QueryExecutionId: string;
+  Status: { State: 'SUCCEEDED' | 'FAILED'; StateChangeReason?: string };
+};
+
+/** A query Athena would have run and failed; `queryExecution` says why, in Athena's words. */
+export class QueryFailedError extends Error {
+  constructor(public readonly queryExecution: QueryExecution) {
+    super(queryExecution.Status.StateChangeReason);
+    this.name = 'QueryFailedError';
+  }
+}
+
+const SUBSTATEMENT: Record<AthenaStatement['kind'], { StatementType: string; SubstatementType: string }> = {
+  CREATE_TABLE_AS_SELECT: { StatementType: 'DDL', SubstatementType: 'CREATE_TABLE_AS_SELECT' },
+  INSERT: { StatementType: 'DML', SubstatementType: 'INSERT' },
+  SELECT: { StatementType: 'DML', SubstatementType: 'SELECT' },
+};
+
+/**
+ * A stand-in for Athena: runs Athena statements with DuckDB over the local catalog and "S3".
+ * Statements run one at a time, as each one refreshes the views the next one reads.
+ */
+export class LocalAthena {
+  public static async create(props: { catalog: GlueCatalog; s3: LocalS3; workDir: string }): Promise<LocalAthena> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    // Trino divides integers as integers; DuckDB's default would silently give a fraction.
+    await connection.run('SET integer_division = true');
+    return new LocalAthena(instance, connection, props.catalog, props.s3, props.workDir);
+  }
+
+  private readonly results = new Map<string, ResultSet>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    public readonly catalog: GlueCatalog,
+    public readonly s3: LocalS3,
+    private readonly workDir: string,
+  ) {}
+
+  /**
+   * Runs a query to completion, as `athena:startQueryExecution.sync` waits for it, and returns
+   * its QueryExecution. A query Athena would fail throws `QueryFailedError`; a statement the
+   * local runner cannot translate throws `UnsupportedStatementError`.
+   */
+  public startQueryExecution(input: StartQueryExecutionInput): Promise<QueryExecution> {
+    const run = this.queue.then(() => this.run(input));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The result set of a SELECT this engine ran. */
+  public queryResults(queryExecutionId: string): ResultSet | undefined {
+    return this.results.get(queryExecutionId);
+  }
+
+  public close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async run(input: StartQueryExecutionInput): Promise<QueryExecution> {
+    const queryExecutionId = randomUUID();
+    const submitted = Date.now();
+    const database = input.QueryExecutionContext?.Database ?? 'default';
+    const stagingDir = path.join(this.workDir, 'staging', queryExecutionId);
+    const profile = path.join(this.workDir, 'profiles', `${queryExecutionId}.json`);
+    const execution = (state: 'SUCCEEDED' | 'FAILED', kind: AthenaStatement['kind'] | undefined, extra: Record<string, unknown>): QueryExecution => ({
+      QueryExecutionId: queryExecutionId,
+      Query: input.QueryString,
+      ...(kind ? SUBSTATEMENT[kind] : {}),
+      WorkGroup: input.WorkGroup ?? 'primary',
+      QueryExecutionContext: input.QueryExecutionContext ?? {},
+      ResultConfiguration: {
+        OutputLocation: `${input.ResultConfiguration?.OutputLocation ?? 's3://local-athena-results/'}${queryExecutionId}.csv`,
+      },
+      EngineVersion: { SelectedEngineVersion: 'Athena engine version 3', EffectiveEngineVersion: 'Athena engine version 3' },
+      Status: { State: state, SubmissionDateTime: submitted, CompletionDateTime: Date.now(), ...extra.Status as object },
+      Statistics: {
+        EngineExecutionTimeInMillis: Date.now() - submitted,
+        DataScannedInBytes: 0,
+        TotalExecutionTimeInMillis: Date.now() - submitted,
+        QueryQueueTimeInMillis: 0,
+        ServicePreProcessingTimeInMillis: 0,
+        QueryPlanningTimeInMillis: 0,
+        ServiceProcessingTimeInMillis: 0,
+        ...extra.Statistics as object,
+      },
+    } as QueryExecution);
+
+    let statement: AthenaStatement | undefined;
+    try {
+      const statementText = bindExecutionParameters(input.QueryString, input.ExecutionParameters);
+      statement = parseStatement(statementText);
+      await exposeCatalog(this.connection, this.catalog, this.s3);
+      // Unqualified names resolve in the context database; with none, they find no table.
+      await this.connection.run(this.catalog.databaseNames().includes(database) ? `USE ${quoteIdentifier(database)}` : 'USE memory.main');
+      const context: QueryContext = {
+        connection: this.connection,
+        catalog: this.catalog,
+        s3: this.s3,
+        database,
+        queryExecutionId,
+        stagingDir,
+        statement: statementText,
+      };
+      const { outcome, bytesRead } = await this.profiled(profile, () => runStatement(context, statement!));
+      if (outcome.resultSet) this.results.set(queryExecutionId, outcome.resultSet);
+      return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: bytesRead } });
+    } catch (error) {
+      fs.rmSync(stagingDir, { recursive: true, force: true });
+      if (!(error instanceof AthenaQueryError)) throw error;
+      throw new QueryFailedError(execution('FAILED', statement?.kind, {
+        Status: {
+          StateChangeReason: error.message,
+          AthenaError: { ErrorCategory: 2, ErrorType: 1000, Retryable: false, ErrorMessage: error.message },
+        },
+      }));
+    }
+  }
+
+  /**
+   * Runs a statement with DuckDB's profiler on, and reads the bytes it read from the profile:
+   * the local counterpart of Athena's DataScannedInBytes.
+   */
+  private async profiled(file: string, action: () => Promise<StatementOutcome>): Promise<{ outcome: StatementOutcome; bytesRead: number }> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await this.connection.run("PRAGMA enable_profiling = 'json'");
+    await this.connection.run(`SET profiling_output = ${quoteString(file)}`);
+    let bytesRead = 0;
+    let outcome: StatementOutcome;
+    try {
+      outcome = await action();
+    } finally {
+      await this.connection.run('PRAGMA disable_profiling');
+      if (fs.existsSync(file)) {
+        bytesRead = Number(JSON.parse(fs.readFileSync(file, 'utf8')).total_bytes_read ?? 0);
+        fs.rmSync(file);
+      }
+    }
+    return { outcome, bytesRead };
+  }
+}
+
+function runStatement(context: QueryContext, statement: AthenaStatement): Promise<StatementOutcome> {
+  switch (statement.kind) {
+    case 'CREATE_TABLE_AS_SELECT': return createTableAsSelect(context, statement);
+    case 'INSERT': return insertIntoSelect(context, statement);
+    case 'SELECT': return select(context, statement);
+  }
+}

@@ -1,0 +1,48 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+import { AthenaQueryError } from './errors';
+import { QueryColumn } from './query-columns';
+import { TableName } from './statement';
+import { GlueCatalog, GlueTable } from '../glue-catalog';
+import { LocalS3 } from '../local-s3';
+
+/** What one statement runs with. */
+export interface QueryContext {
+  readonly connection: DuckDBConnection;
+  readonly catalog: GlueCatalog;
+  readonly s3: LocalS3;
+  /** The database of the query's `QueryExecutionContext`: where unqualified names resolve. */
+  readonly database: string;
+  readonly queryExecutionId: string;
+  /** A directory of this query's own, for files not yet published. */
+  readonly stagingDir: string;
+  /** The statement as submitted, for error messages. */
+  readonly statement: string;
+}
+
+/** What a statement did. */
+export interface StatementOutcome {
+  /** Rows written (CTAS, INSERT) or returned (SELECT). */
+  readonly rows: number;
+  /** The result set of a SELECT. */
+  readonly resultSet?: ResultSet;
+}
+
+export interface ResultSet {
+  readonly columns: QueryColumn[];
+  /** Each value as Athena's GetQueryResults gives it: text, or undefined for NULL. */
+  readonly rows: Array<Array<string | undefined>>;
+}
+
+export function qualified(context: QueryContext, name: TableName): { database: string; table: string } {
+  return { database: name.database ?? context.database, table: name.table };
+}
+
+/** The catalog table a statement writes to, failing as Athena does when it does not exist. */
+export function existingTable(context: QueryContext, name: TableName): GlueTable {
+  const { database, table } = qualified(context, name);
+  const found = context.catalog.getTable(database, table);
+  if (!found) {
+    throw new AthenaQueryError(`TABLE_NOT_FOUND: Table 'awsdatacatalog.${database}.${table}' does not exist`);
+  }
+  return found;
+}

@@ -1,0 +1,167 @@
+import { UnsupportedStatementError } from './errors';
+import { identifierValue, Token, tokenize } from './lexer';
+import { parseTableProperties, TableProperties } from './table-properties';
+
+/** A table name as written: `table`, `db.table` or `"db"."table"`. */
+export interface TableName {
+  readonly database?: string;
+  readonly table: string;
+}
+
+/** `CREATE TABLE [IF NOT EXISTS] name WITH (…) AS <query> [WITH [NO] DATA]` */
+export interface CreateTableAsSelect {
+  readonly kind: 'CREATE_TABLE_AS_SELECT';
+  readonly table: TableName;
+  readonly ifNotExists: boolean;
+  readonly properties: TableProperties;
+  readonly query: string;
+  readonly withData: boolean;
+}
+
+/** `INSERT INTO name <query>` */
+export interface InsertIntoSelect {
+  readonly kind: 'INSERT';
+  readonly table: TableName;
+  readonly query: string;
+}
+
+/** `SELECT …` or `WITH … SELECT …` */
+export interface Select {
+  readonly kind: 'SELECT';
+  readonly query: string;
+}
+
+export type AthenaStatement = CreateTableAsSelect | InsertIntoSelect | Select;
+
+/**
+ * Recognises the Athena statements the local runner can run and splits them into the parts it
+ * translates (table, properties) and the query it hands to DuckDB. Anything else is refused.
+ */
+export function parseStatement(sql: string): AthenaStatement {
+  const tokens = tokenize(sql);
+  if (tokens.length > 0 && tokens[tokens.length - 1].text === ';') tokens.pop();
+  const reader = new TokenReader(sql, tokens);
+  if (tokens.some((token) => token.text === ';')) {
+    throw new UnsupportedStatementError('more than one statement in a query (Athena runs one statement per query)', sql);
+  }
+  const first = reader.peekKeyword();
+  if (first === 'SELECT' || first === 'WITH' || first === '(') {
+    return { kind: 'SELECT', query: reader.rest() };
+  }
+  if (first === 'INSERT') {
+    reader.expectKeywords('INSERT', 'INTO');
+    const table = reader.tableName();
+    if (reader.peekKeyword() === '(') {
+      throw new UnsupportedStatementError('INSERT INTO with a column list', sql);
+    }
+    return { kind: 'INSERT', table, query: reader.rest() };
+  }
+  if (first === 'CREATE') {
+    reader.expectKeywords('CREATE');
+    if (reader.peekKeyword() !== 'TABLE') {
+      throw new UnsupportedStatementError(`CREATE ${reader.peekKeyword() ?? ''} statements`, sql);
+    }
+    reader.expectKeywords('TABLE');
+    const ifNotExists = reader.acceptKeywords('IF', 'NOT', 'EXISTS');
+    const table = reader.tableName();
+    if (reader.peekKeyword() === '(') {
+      throw new UnsupportedStatementError('CREATE TABLE with a column list (only CREATE TABLE … AS SELECT)', sql);
+    }
+    const properties = parseTableProperties(reader.acceptKeywords('WITH') ? reader.parenthesized() : [], sql);
+    if (!reader.acceptKeywords('AS')) {
+      throw new UnsupportedStatementError('CREATE TABLE without AS SELECT', sql);
+    }
+    let withData = true;
+    if (reader.endsWithKeywords('WITH', 'NO', 'DATA')) withData = false;
+    else reader.endsWithKeywords('WITH', 'DATA');
+    return { kind: 'CREATE_TABLE_AS_SELECT', table, ifNotExists, properties, query: reader.rest(), withData };
+  }
+  throw new UnsupportedStatementError(`${first ?? 'empty'} statements`, sql);
+}
+
+class TokenReader {
+  private position = 0;
+  private end: number;
+
+  constructor(private readonly sql: string, private readonly tokens: Token[]) {
+    this.end = tokens.length;
+  }
+
+  public peekKeyword(): string | undefined {
+    const token = this.tokens[this.position];
+    return token && this.position < this.end ? token.text.toUpperCase() : undefined;
+  }
+
+  public acceptKeywords(...keywords: string[]): boolean {
+    const matches = keywords.every((keyword, i) => {
+      const token = this.tokens[this.position + i];
+      return token?.kind === 'word' && token.text.toUpperCase() === keyword;
+    });
+    if (matches) this.position += keywords.length;
+    return matches;
+  }
+
+  public expectKeywords(...keywords: string[]): void {
+    if (!this.acceptKeywords(...keywords)) {
+      throw new UnsupportedStatementError(`a statement that does not start with ${keywords.join(' ')}`, this.sql);
+    }
+  }
+
+  /** Drops trailing keywords from the statement when it ends with them. */
+  public endsWithKeywords(...keywords: string[]): boolean {
+    const start = this.end - keywords.length;
+    const matches = start > this.position && keywords.every((keyword, i) => {
+      const token = this.tokens[start + i];
+      return token.kind === 'word' && token.text.toUpperCase() === keyword;
+    });
+    if (matches) this.end = start;
+    return matches;
+  }
+
+  public tableName(): TableName {
+    const first = this.identifier();
+    if (this.tokens[this.position]?.text === '.') {
+      this.position++;
+      const second = this.identifier();
+      if (this.tokens[this.position]?.text === '.') {
+        throw new UnsupportedStatementError('table names that name a catalog (catalog.database.table)', this.sql);
+      }
+      return { database: first, table: second };
+    }
+    return { table: first };
+  }
+
+  /** The tokens between a `(` and its matching `)`. */
+  public parenthesized(): Token[] {
+    if (this.tokens[this.position]?.text !== '(') {
+      throw new UnsupportedStatementError('a WITH clause that is not a parenthesized list of table properties', this.sql);
+    }
+    let depth = 0;
+    const start = this.position + 1;
+    for (; this.position < this.end; this.position++) {
+      const text = this.tokens[this.position].text;
+      if (text === '(') depth++;
+      if (text === ')' && --depth === 0) {
+        return this.tokens.slice(start, this.position++);
+      }
+    }
+    throw new UnsupportedStatementError('an unbalanced parenthesis', this.sql);
+  }
+
+  /** The rest of the statement, verbatim. */
+  public rest(): string {
+    if (this.position >= this.end) {
+      throw new UnsupportedStatementError('a statement without a query', this.sql);
+    }
+    return this.sql.slice(this.tokens[this.position].start, this.tokens[this.end - 1].end);
+  }
+
+  private identifier(): string {
+    const token = this.tokens[this.position];
+    if (!token || this.position >= this.end || (token.kind !== 'word' && token.kind !== 'quoted')) {
+      throw new UnsupportedStatementError('a statement without a table name where one is expected', this.sql);
+    }
+    this.position++;
+    return identifierValue(token);
+  }
+}

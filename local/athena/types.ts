@@ -1,0 +1,53 @@
+import { UnsupportedStatementError } from './errors';
+
+/** DuckDB types and the Hive type names Glue stores for them. */
+const DUCKDB_TO_GLUE: Record<string, string> = {
+  BOOLEAN: 'boolean',
+  TINYINT: 'tinyint',
+  SMALLINT: 'smallint',
+  INTEGER: 'int',
+  BIGINT: 'bigint',
+  FLOAT: 'float',
+  DOUBLE: 'double',
+  VARCHAR: 'string',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  BLOB: 'binary',
+};
+
+const GLUE_TO_DUCKDB: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(DUCKDB_TO_GLUE).map(([duckdbName, glue]) => [glue, duckdbName])),
+  integer: 'INTEGER',
+  varchar: 'VARCHAR',
+  char: 'VARCHAR',
+};
+
+/** The Glue column type for a DuckDB result column type. */
+export function glueType(columnType: string, statement: string): string {
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(columnType);
+  if (decimal) return `decimal(${decimal[1]},${decimal[2]})`;
+  const type = DUCKDB_TO_GLUE[columnType];
+  if (!type) throw new UnsupportedStatementError(`a query column of DuckDB type ${columnType}, which has no Glue type here`, statement);
+  return type;
+}
+
+/** The DuckDB type that reads a Glue column. */
+export function duckdbType(glueColumnType: string): string {
+  const normalized = glueColumnType.toLowerCase().replace(/\s+/g, '');
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(normalized);
+  if (decimal) return `DECIMAL(${decimal[1]},${decimal[2]})`;
+  const type = GLUE_TO_DUCKDB[normalized.replace(/\(\d+\)$/, '')];
+  if (!type) throw new Error(`The local runner cannot read Glue column type '${glueColumnType}'`);
+  return type;
+}
+
+const INTEGER_WIDTHS = ['tinyint', 'smallint', 'int', 'bigint'];
+
+/** Whether Athena inserts a value of type `from` into a column of type `to` (equal, or a wider integer or floating type). */
+export function isInsertCoercible(from: string, to: string): boolean {
+  if (from === to) return true;
+  const fromWidth = INTEGER_WIDTHS.indexOf(from);
+  const toWidth = INTEGER_WIDTHS.indexOf(to);
+  if (fromWidth >= 0 && toWidth >= 0) return fromWidth <= toWidth;
+  return from === 'float' && to === 'double';
+}
