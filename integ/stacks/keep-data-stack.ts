@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicies, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +8,7 @@ import { DataLocation, KeepDataUpToDate } from '../../src';
 
 /** One row of the source table. */
 export interface Order {
-  readonly orderId: number;
+  readonly orderId: string;
   readonly customer: string;
   /** In dollars, two decimal places. */
   readonly amount: number;
@@ -23,7 +23,7 @@ export const TARGET_TABLE_NAME = 'daily_orders';
 
 /** The source table's columns as Glue and Athena name them; `dt` is the partition key. */
 export const SOURCE_COLUMNS: glue.CfnTable.ColumnProperty[] = [
-  { name: 'order_id', type: 'bigint' },
+  { name: 'order_id', type: 'string' },
   { name: 'customer', type: 'string' },
   { name: 'amount', type: 'decimal(10,2)' },
 ];
@@ -31,15 +31,20 @@ export const SOURCE_PARTITION_KEYS: glue.CfnTable.ColumnProperty[] = [{ name: 'd
 
 /** The source partition that exists before the first execution. */
 export const FIRST_DAY_ORDERS: Order[] = [
-  { orderId: 1, customer: 'alice', amount: 12.5, dt: '2026-01-01' },
-  { orderId: 2, customer: 'bob', amount: 7.25, dt: '2026-01-01' },
-  { orderId: 3, customer: 'carol', amount: 30, dt: '2026-01-01' },
+  { orderId: 'o-0001', customer: 'alice', amount: 12.5, dt: '2026-01-01' },
+  { orderId: 'o-0002', customer: 'bob', amount: 7.25, dt: '2026-01-01' },
+  { orderId: 'o-0003', customer: 'carol', amount: 30, dt: '2026-01-01' },
 ];
 
 /** The source partition that arrives between the first and the second execution. */
 export const SECOND_DAY_ORDERS: Order[] = [
-  { orderId: 4, customer: 'alice', amount: 5, dt: '2026-01-02' },
-  { orderId: 5, customer: 'dave', amount: 18.75, dt: '2026-01-02' },
+  { orderId: 'o-0004', customer: 'alice', amount: 5, dt: '2026-01-02' },
+  { orderId: 'o-0005', customer: 'dave', amount: 18.75, dt: '2026-01-02' },
+];
+
+/** A third day, for a case that loads two new days in one execution. */
+export const THIRD_DAY_ORDERS: Order[] = [
+  { orderId: 'o-0006', customer: 'bob', amount: 42, dt: '2026-01-03' },
 ];
 
 /** Creates the daily summary from every day in the source. */
@@ -49,16 +54,27 @@ AS SELECT count(*) AS orders, sum(amount) AS revenue, dt
 FROM {{database}}.{{sourceTable}}
 GROUP BY dt`;
 
-/** Adds the days that are newer than the newest day in the summary; reads only those partitions. */
+/** Adds the days that are newer than the newest day in the summary. */
 export const UPDATE_TARGET_QUERY = `INSERT INTO {{database}}.{{targetTable}}
 SELECT count(*) AS orders, sum(amount) AS revenue, dt
 FROM {{database}}.{{sourceTable}}
 WHERE dt > (SELECT coalesce(max(dt), '') FROM {{database}}.{{targetTable}})
 GROUP BY dt`;
 
+/** With a watermark: creates the summary empty, for the windowed updates to fill. */
+export const CREATE_EMPTY_TARGET_QUERY = `${CREATE_TARGET_QUERY}
+WITH NO DATA`;
+
+/** With a watermark: adds the days of one window, after `{{watermark}}` up to `{{windowEnd}}`. */
+export const WINDOW_UPDATE_TARGET_QUERY = `INSERT INTO {{database}}.{{targetTable}}
+SELECT count(*) AS orders, sum(amount) AS revenue, dt
+FROM {{database}}.{{sourceTable}}
+WHERE dt > {{watermark}} AND dt <= {{windowEnd}}
+GROUP BY dt`;
+
 /** An Athena statement that adds orders to the source table (and their day's partition to the catalog). */
 export function insertOrdersQuery(databaseName: string, orders: Order[]): string {
-  const values = orders.map((o) => `(${o.orderId}, '${o.customer}', DECIMAL '${o.amount.toFixed(2)}', '${o.dt}')`);
+  const values = orders.map((o) => `('${o.orderId}', '${o.customer}', DECIMAL '${o.amount.toFixed(2)}', '${o.dt}')`);
   return `INSERT INTO ${databaseName}.${SOURCE_TABLE_NAME} VALUES ${values.join(', ')}`;
 }
 
@@ -84,6 +100,14 @@ export interface KeepDataStackProps extends StackProps {
    * @default false - SSE-S3
    */
   readonly customerManagedKey?: boolean;
+
+  /**
+   * Have the construct find the newest day in the summary (a watermark on `dt`) and load the
+   * newer days in windows of at most this many days, one `INSERT` per window.
+   *
+   * @default - no watermark: the update query finds the newer days itself
+   */
+  readonly maxDaysPerQuery?: number;
 }
 
 /**
@@ -175,8 +199,13 @@ export class KeepDataStack extends Stack {
       databaseName: props.databaseName,
       sourceTableNames: [SOURCE_TABLE_NAME],
       targetTableName: TARGET_TABLE_NAME,
-      createTargetQuery: CREATE_TARGET_QUERY,
-      updateTargetQuery: UPDATE_TARGET_QUERY,
+      ...(props.maxDaysPerQuery === undefined
+        ? { createTargetQuery: CREATE_TARGET_QUERY, updateTargetQuery: UPDATE_TARGET_QUERY }
+        : {
+          createTargetQuery: CREATE_EMPTY_TARGET_QUERY,
+          updateTargetQuery: WINDOW_UPDATE_TARGET_QUERY,
+          watermark: { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery },
+        }),
       sourceDataLocations: [this.sourceDataLocation],
       targetDataLocation: this.targetDataLocation,
       resultsBucket: this.resultsBucket,
@@ -184,6 +213,9 @@ export class KeepDataStack extends Stack {
       workGroupName: this.workGroup?.ref,
       resultsEncryptionKey: this.workGroup ? undefined : this.key,
     });
+
+    // The construct retains its log group, as a production workflow should; a test leaves nothing behind.
+    RemovalPolicies.of(this).destroy();
   }
 
   /** The workgroup the queries run in: the stack's, or the one the construct created. */
