@@ -21,7 +21,11 @@ function newStack(): { app: App; stack: Stack } {
 /** The AwsSolutions findings nobody acknowledged, errors and warnings alike. */
 function unacknowledged(app: App, scope: IConstruct) {
   return new AwsSolutionsChecks(app).validateScope(scope).violations
-    .map((violation) => ({ rule: violation.ruleName, severity: violation.severity, paths: violation.violatingResources.map((r) => r.constructPath) }));
+    .map((violation) => ({
+      rule: violation.ruleName,
+      severity: violation.severity,
+      paths: violation.violatingResources.map((resource) => resource.constructPath),
+    }));
 }
 
 /** Every acknowledgement recorded in a construct tree, by rule ID. */

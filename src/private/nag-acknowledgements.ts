@@ -56,7 +56,9 @@ export interface NamedLocation {
  */
 export function acknowledgeGrantWildcards(role: IConstruct, statements: iam.PolicyStatement[], locations: NamedLocation[]): void {
   const stack = Stack.of(role);
-  const keyArns = new Set(locations.flatMap((location) => location.bucket.encryptionKey ? [flattenReference(stack.resolve(location.bucket.encryptionKey.keyArn))] : []));
+  const keyArns = new Set(locations.flatMap((location) => location.bucket.encryptionKey
+    ? [flattenReference(stack.resolve(location.bucket.encryptionKey.keyArn))]
+    : []));
   // The key statements come from the grants the bucket methods make on the key, not in `statements`.
   const policy = role.node.tryFindChild('DefaultPolicy');
   const keyStatements = policy instanceof iam.Policy
