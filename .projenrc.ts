@@ -71,7 +71,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-keep-data-up-to-date/cdk-keep-data-up-to-date-go',
   },
 
-  gitignore: ['/cdk.out/', '/local/.data/', '*.snapshot/asset.*', '.jsii.tabl.json'],
+  gitignore: ['/cdk.out/', '/local/.data/', '*.snapshot/asset.*', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'local', 'integ', 'scripts', 'projenrc', '.projenrc.ts'],
