@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -55,7 +56,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 
-  test('finds nothing unacknowledged with customised props, Lake Formation grants and two instances', () => {
+  test('finds nothing unacknowledged with customised props, Lake Formation grants, a schedule and three instances', () => {
     // GIVEN customer managed keys, an access-log bucket, full logging, a scan cutoff, several sources
     const { app, stack } = newStack();
     const dataKey = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
@@ -100,6 +101,17 @@ describe('cdk-nag AwsSolutions', () => {
       resultsBucket: s3.Bucket.fromBucketAttributes(stack, 'TeamResults', { bucketName: 'team-athena-results', encryptionKey: resultsKey }),
       resultsPrefix: 'store-totals/',
       ...QUERIES,
+    });
+    // and a third on a schedule, loading watermark windows
+    new KeepDataUpToDate(stack, 'Totals', {
+      databaseName: 'analytics',
+      targetTableName: 'hourly_totals',
+      sourceTableNames: ['sales'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'HourlySales', 'sales-raw'), prefix: 'sales/hourly/' }],
+      createTargetQuery: QUERIES.createTargetQuery,
+      updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
+      watermark: { column: 'dt' },
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
     });
     // WHEN / THEN
     expect(unacknowledged(app, stack)).toEqual([]);

@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
 
 const ACCOUNT = '111122223333';
@@ -338,7 +339,7 @@ function policyProblems(templates: Array<Record<string, any>>): string[] {
 }
 
 describe('the policy walker', () => {
-  test('finds nothing to object to in the default, customised, Lake Formation and KMS templates', () => {
+  test('finds nothing to object to in the default, customised, Lake Formation, KMS and scheduled watermark templates', () => {
     const templates: Array<Record<string, any>> = [];
 
     const defaults = newStack();
@@ -379,6 +380,17 @@ describe('the policy walker', () => {
       workGroupName: 'analytics-team',
       resultsBucket: s3.Bucket.fromBucketName(customised, 'TeamResults', 'team-athena-results'),
       ...QUERIES,
+    });
+    // and a third on a schedule, loading watermark windows
+    new KeepDataUpToDate(customised, 'Totals', {
+      databaseName: 'analytics',
+      targetTableName: 'hourly_totals',
+      sourceTableNames: ['sales'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(customised, 'HourlySales', 'sales-raw'), prefix: 'sales/hourly/' }],
+      createTargetQuery: QUERIES.createTargetQuery,
+      updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
+      watermark: { column: 'dt' },
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
     });
     templates.push(Template.fromStack(customised).toJSON());
 
