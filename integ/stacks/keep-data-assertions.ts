@@ -2,7 +2,7 @@ import { ExpectedResult, IApiCall, IDeployAssert } from '@aws-cdk/integ-tests-al
 import { Duration, Stack } from 'aws-cdk-lib';
 import { insertOrdersQuery, KeepDataStack, Order, SOURCE_TABLE_NAME, TARGET_TABLE_NAME } from './keep-data-stack';
 
-/** Athena queries on a few rows finish in seconds; the whole workflow runs two of them. */
+/** Athena queries on a few rows finish in seconds; an execution runs a handful of them, one after the other. */
 const QUERY_WAIT = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(5) };
 const EXECUTION_WAIT = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(15) };
 
