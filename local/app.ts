@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SAMPLE_SOURCE } from './sample-data';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, TargetQueries } from '../src';
 
 /** Creates the target from the source, partitioned by day, as a user would write it for Athena. */
 export const CREATE_TARGET_QUERY = `CREATE TABLE {{database}}.{{targetTable}}
@@ -14,8 +14,12 @@ SELECT order_id, customer, amount, dt FROM {{database}}.{{sourceTable}}
 WHERE dt > (SELECT max(dt) FROM {{database}}.{{targetTable}})`;
 
 export interface ExampleAppOptions {
+  /** @default CREATE_TARGET_QUERY */
   readonly createTargetQuery?: string;
+  /** @default UPDATE_TARGET_QUERY */
   readonly updateTargetQuery?: string;
+  /** Generated or watermarked queries, instead of the two templates. */
+  readonly queries?: TargetQueries;
   /** @default 'orders_curated' */
   readonly targetTableName?: string;
 }
@@ -39,8 +43,9 @@ export function createExampleApp(options: ExampleAppOptions = {}): { app: App; s
     databaseName: SAMPLE_SOURCE.databaseName,
     sourceTableNames: [SAMPLE_SOURCE.tableName],
     targetTableName: options.targetTableName ?? EXAMPLE_TARGET.tableName,
-    createTargetQuery: options.createTargetQuery ?? CREATE_TARGET_QUERY,
-    updateTargetQuery: options.updateTargetQuery ?? UPDATE_TARGET_QUERY,
+    ...(options.queries
+      ? { queries: options.queries }
+      : { createTargetQuery: options.createTargetQuery ?? CREATE_TARGET_QUERY, updateTargetQuery: options.updateTargetQuery ?? UPDATE_TARGET_QUERY }),
     sourceDataLocations: [{ bucket: dataLake, prefix: SAMPLE_SOURCE.prefix }],
     targetDataLocation: { bucket: dataLake, prefix: EXAMPLE_TARGET.prefix },
   });
