@@ -326,6 +326,12 @@ export class KeepDataUpToDate extends Construct {
     const { createTargetQuery, updateTargetQuery, watermark } = chooseQueries(props);
     const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames);
     this.createTargetQuery = renderQuery('createTargetQuery', createTargetQuery, placeholders);
+    if (!Token.isUnresolved(createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(createTargetQuery)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:createWithoutTargetLocation',
+        "createTargetQuery does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.",
+      );
+    }
     const update = renderParameterizedQuery('updateTargetQuery', updateTargetQuery, placeholders,
       resolvedWatermark ? ['watermark', 'windowEnd'] : []);
     this.updateTargetQuery = update.query;

@@ -346,3 +346,17 @@ describe('KeepDataUpToDate validation', () => {
     });
   });
 });
+
+describe('KeepDataUpToDate advice', () => {
+  test('warns when the create statement does not put the table at {{targetLocation}}', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { createTargetQuery: 'CREATE TABLE {{targetTable}} AS SELECT * FROM raw_sales' }));
+    Annotations.fromStack(stack).hasWarning('/Stack/DailySales', Match.stringLikeRegexp('createTargetQuery does not use \\{\\{targetLocation\\}\\}'));
+  });
+
+  test('gives no such warning when it does', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack));
+    Annotations.fromStack(stack).hasNoWarning('/Stack/DailySales', Match.stringLikeRegexp('targetLocation'));
+  });
+});
