@@ -34,6 +34,9 @@ export interface ExecutionResult {
   readonly durationMillis: number;
 }
 
+/** Constructing a StateMachine validates its definition, which takes a noticeable time; runs of one are independent. */
+const validated = new WeakMap<StateMachineDefinition, InstanceType<typeof StateMachine>>();
+
 /**
  * Executes a state machine definition with aws-local-stepfunctions (its own ASL semantics for
  * Retry, Catch, paths and intrinsic functions), answering each Task with the handler for its
@@ -55,8 +58,12 @@ export async function execute(definition: StateMachineDefinition, options: Execu
     ? undefined
     : Object.fromEntries(Object.keys(tasks).map((stateName) => [stateName, options.retryIntervalMillis!]));
 
+  let stateMachine = validated.get(definition);
+  if (!stateMachine) {
+    stateMachine = new StateMachine(definition);
+    validated.set(definition, stateMachine);
+  }
   const started = Date.now();
-  const stateMachine = new StateMachine(definition);
   const execution = stateMachine.run((options.input ?? {}) as JSONValue, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
     context: options.context,

@@ -47,8 +47,12 @@ async function run(aws: LocalAws, number: number, machine: ResolvedStateMachine)
   const [target] = await aws.query(
     `SELECT count(*) AS row_count, max(dt) AS watermark FROM ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}`,
   );
+  const output = result.output as Record<string, { DataScannedInBytes?: number } | undefined>;
+  const scanned = ['createTarget', 'updateTarget']
+    .filter((query) => output[query]?.DataScannedInBytes !== undefined)
+    .map((query) => `${query} read ${output[query]!.DataScannedInBytes} bytes`);
   console.log(
-    `Run ${number} SUCCEEDED: target ${pathTaken}; ${target.row_count} rows in ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}; watermark max(dt) = ${target.watermark}; ${result.durationMillis} ms`,
+    `Run ${number} SUCCEEDED: target ${pathTaken}; ${target.row_count} rows in ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}; watermark max(dt) = ${target.watermark}; ${scanned.join(', ')}; ${result.durationMillis} ms`,
   );
   return result;
 }
