@@ -123,8 +123,24 @@ describe('running Athena statements with DuckDB', () => {
     expect(aws.athena.queryResults(execution.QueryExecutionId)?.rows).toEqual([['2026-01-03']]);
   });
 
-  test('integers divide as integers, as in Trino', async () => {
-    expect(await aws.query('SELECT 7 / 2 AS q')).toEqual([{ q: '3' }]);
+  test('integers divide as integers, and concat() is NULL when an argument is, as in Trino', async () => {
+    expect(await aws.query("SELECT 7 / 2 AS q, concat('a', NULL, 'c') AS with_null, concat('a', 'b', 'c') AS joined"))
+      .toEqual([{ q: '3', with_null: undefined, joined: 'abc' }]);
+  });
+
+  test('names resolve with and without the catalog and database, quoted or not', async () => {
+    const counts = await aws.query(`SELECT
+      (SELECT count(*) FROM orders) AS bare,
+      (SELECT count(*) FROM sales.orders) AS qualified,
+      (SELECT count(*) FROM "awsdatacatalog"."sales"."orders") AS with_catalog`, 'sales');
+
+    expect(counts).toEqual([{ bare: '6', qualified: '6', with_catalog: '6' }]);
+  });
+
+  test('refuses Athena\'s date_add(unit, value, timestamp), naming the construct, rather than change its type', async () => {
+    const failed = await failureOf("SELECT * FROM sales.orders WHERE dt > CAST(date_add('day', -1, current_date) AS varchar)");
+
+    expect(failed.Status.StateChangeReason).toMatch(/KeepDataUpToDate local runner does not support Athena's date_add/);
   });
 
   test('fails as Athena does when partition columns are not last', async () => {

@@ -6,6 +6,9 @@ import { duckdbType } from './types';
 import { GlueCatalog, GlueTable } from '../glue-catalog';
 import { LocalS3 } from '../local-s3';
 
+/** The DuckDB database that holds the catalog's views, named like Athena's default catalog. */
+export const ATHENA_CATALOG = 'awsdatacatalog';
+
 /**
  * Exposes every catalog table to DuckDB as a view in a schema named like its Glue database, so
  * that `db.table` and `"db"."table"` resolve as they do in Athena. A partitioned table also
@@ -16,15 +19,15 @@ import { LocalS3 } from '../local-s3';
  */
 export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueCatalog, s3: LocalS3): Promise<void> {
   for (const database of catalog.databaseNames()) {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(database)}`);
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ATHENA_CATALOG}.${quoteIdentifier(database)}`);
   }
   for (const table of catalog.tables()) {
     const directory = s3.pathOf(table.location);
     const files = parquetFiles(directory);
-    const name = `${quoteIdentifier(table.databaseName)}.${quoteIdentifier(table.name)}`;
+    const name = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(table.name)}`;
     await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(table, directory, files.length > 0)}`);
     if (table.partitionKeys.length > 0) {
-      const partitionsName = `${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, files)}`);
     }
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { exposeCatalog } from './catalog-views';
+import { ATHENA_CATALOG, exposeCatalog } from './catalog-views';
 import { createTableAsSelect } from './create-table-as-select';
 import { AthenaQueryError } from './errors';
 import { quoteIdentifier, quoteString } from './identifiers';
@@ -11,6 +11,7 @@ import { bindExecutionParameters } from './parameters';
 import { QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
+import { defineTrinoFunctions } from './trino-functions';
 import { GlueCatalog } from '../glue-catalog';
 import { LocalS3 } from '../local-s3';
 
@@ -53,6 +54,10 @@ export class LocalAthena {
     const connection = await instance.connect();
     // Trino divides integers as integers; DuckDB's default would silently give a fraction.
     await connection.run('SET integer_division = true');
+    // Tables live in a database named like Athena's default catalog, so that
+    // "awsdatacatalog"."db"."table" resolves too.
+    await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
+    await defineTrinoFunctions(connection);
     return new LocalAthena(instance, connection, props.catalog, props.s3, props.workDir);
   }
 
@@ -123,7 +128,7 @@ export class LocalAthena {
       statement = parseStatement(statementText);
       await exposeCatalog(this.connection, this.catalog, this.s3);
       // Unqualified names resolve in the context database; with none, they find no table.
-      await this.connection.run(this.catalog.databaseNames().includes(database) ? `USE ${quoteIdentifier(database)}` : 'USE memory.main');
+      await this.connection.run(`USE ${ATHENA_CATALOG}.${quoteIdentifier(this.catalog.databaseNames().includes(database) ? database : 'main')}`);
       const context: QueryContext = {
         connection: this.connection,
         catalog: this.catalog,

@@ -22,10 +22,10 @@ export async function queryColumns(connection: DuckDBConnection, query: string, 
   }
   if (parsed.statements?.length !== 1) throw new UnsupportedStatementError('more than one statement in a query', statement);
   try {
-    const described = await connection.runAndReadAll(`DESCRIBE ${query}`);
-    return described.getRowObjectsJS().map((row) => ({
-      name: String(row.column_name).toLowerCase(),
-      type: String(row.column_type),
+    const prepared = await connection.prepare(query);
+    return Array.from({ length: prepared.columnCount }, (_column, i) => ({
+      name: prepared.columnName(i).toLowerCase(),
+      type: prepared.columnType(i).toString(),
     }));
   } catch (error) {
     throw new AthenaQueryError((error as Error).message);

@@ -118,17 +118,17 @@ class TokenReader {
     return matches;
   }
 
+  /** `table`, `database.table` or `awsdatacatalog.database.table`. */
   public tableName(): TableName {
-    const first = this.identifier();
-    if (this.tokens[this.position]?.text === '.') {
+    const parts = [this.identifier()];
+    while (this.tokens[this.position]?.text === '.' && parts.length < 3) {
       this.position++;
-      const second = this.identifier();
-      if (this.tokens[this.position]?.text === '.') {
-        throw new UnsupportedStatementError('table names that name a catalog (catalog.database.table)', this.sql);
-      }
-      return { database: first, table: second };
+      parts.push(this.identifier());
     }
-    return { table: first };
+    if (parts.length === 3 && parts.shift() !== 'awsdatacatalog') {
+      throw new UnsupportedStatementError('tables of a catalog other than AwsDataCatalog', this.sql);
+    }
+    return parts.length === 2 ? { database: parts[0], table: parts[1] } : { table: parts[0] };
   }
 
   /** The tokens between a `(` and its matching `)`. */
