@@ -120,7 +120,15 @@ describe('running Athena statements with DuckDB', () => {
     const execution = await run('SELECT max(dt) AS newest FROM "sales"."orders$partitions"');
 
     expect(execution.Statistics.DataScannedInBytes).toBe(0);
+    expect(JSON.stringify(aws.athena.queryProfile(execution.QueryExecutionId))).not.toMatch(/READ_PARQUET/);
     expect(aws.athena.queryResults(execution.QueryExecutionId)?.rows).toEqual([['2026-01-03']]);
+  });
+
+  test('the query profile shows the partitions a filter on the partition column pruned', async () => {
+    const execution = await run("SELECT count(*) AS n FROM sales.orders WHERE dt > '2026-01-02'");
+
+    expect(filesRead(aws.athena.queryProfile(execution.QueryExecutionId))).toBe(1);
+    expect(aws.athena.queryResults(execution.QueryExecutionId)?.rows).toEqual([['2']]);
   });
 
   test('integers divide as integers, and concat() is NULL when an argument is, as in Trino', async () => {
@@ -176,3 +184,10 @@ describe('running Athena statements with DuckDB', () => {
     expect(fs.existsSync(aws.s3.pathOf('s3://lake/t/'))).toBe(false);
   });
 });
+
+/** The data files the scans of a DuckDB JSON profile read. */
+function filesRead(profile: Record<string, any> | undefined): number {
+  if (!profile) return 0;
+  const own = Number(profile.extra_info?.['Total Files Read'] ?? 0);
+  return own + (profile.children ?? []).reduce((sum: number, child: Record<string, any>) => sum + filesRead(child), 0);
+}

@@ -62,6 +62,7 @@ export class LocalAthena {
   }
 
   private readonly results = new Map<string, ResultSet>();
+  private readonly profiles = new Map<string, Record<string, any>>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -86,6 +87,14 @@ export class LocalAthena {
   /** The result set of a SELECT this engine ran. */
   public queryResults(queryExecutionId: string): ResultSet | undefined {
     return this.results.get(queryExecutionId);
+  }
+
+  /**
+   * DuckDB's JSON profile of the statement a query ran (for CTAS and INSERT, the COPY that
+   * wrote the files): operators, files scanned, bytes read.
+   */
+  public queryProfile(queryExecutionId: string): Record<string, any> | undefined {
+    return this.profiles.get(queryExecutionId);
   }
 
   public close(): void {
@@ -138,41 +147,41 @@ export class LocalAthena {
         stagingDir,
         statement: statementText,
       };
-      const { outcome, bytesRead } = await this.profiled(profile, () => runStatement(context, statement!));
+      const { outcome, profile: statementProfile } = await this.profiled(profile, () => runStatement(context, statement!));
       if (outcome.resultSet) this.results.set(queryExecutionId, outcome.resultSet);
-      return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: bytesRead } });
+      this.profiles.set(queryExecutionId, statementProfile);
+      return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: Number(statementProfile.total_bytes_read ?? 0) } });
     } catch (error) {
       fs.rmSync(stagingDir, { recursive: true, force: true });
       if (!(error instanceof AthenaQueryError)) throw error;
       throw new QueryFailedError(execution('FAILED', statement?.kind, {
         Status: {
           StateChangeReason: error.message,
-          AthenaError: { ErrorCategory: 2, ErrorType: 1000, Retryable: false, ErrorMessage: error.message },
+          // Category 2: a user error, which retrying does not fix.
+          AthenaError: { ErrorCategory: 2, Retryable: false, ErrorMessage: error.message },
         },
       }));
     }
   }
 
   /**
-   * Runs a statement with DuckDB's profiler on, and reads the bytes it read from the profile:
-   * the local counterpart of Athena's DataScannedInBytes.
+   * Runs a statement with DuckDB's profiler on and returns the profile of its last query, whose
+   * `total_bytes_read` is the local counterpart of Athena's DataScannedInBytes.
    */
-  private async profiled(file: string, action: () => Promise<StatementOutcome>): Promise<{ outcome: StatementOutcome; bytesRead: number }> {
+  private async profiled(
+    file: string,
+    action: () => Promise<StatementOutcome>,
+  ): Promise<{ outcome: StatementOutcome; profile: Record<string, any> }> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await this.connection.run("PRAGMA enable_profiling = 'json'");
     await this.connection.run(`SET profiling_output = ${quoteString(file)}`);
-    let bytesRead = 0;
-    let outcome: StatementOutcome;
     try {
-      outcome = await action();
+      const outcome = await action();
+      return { outcome, profile: fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {} };
     } finally {
       await this.connection.run('PRAGMA disable_profiling');
-      if (fs.existsSync(file)) {
-        bytesRead = Number(JSON.parse(fs.readFileSync(file, 'utf8')).total_bytes_read ?? 0);
-        fs.rmSync(file);
-      }
+      fs.rmSync(file, { force: true });
     }
-    return { outcome, bytesRead };
   }
 }
 
