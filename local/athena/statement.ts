@@ -71,9 +71,8 @@ export function parseStatement(sql: string): AthenaStatement {
     if (!reader.acceptKeywords('AS')) {
       throw new UnsupportedStatementError('CREATE TABLE without AS SELECT', sql);
     }
-    let withData = true;
-    if (reader.endsWithKeywords('WITH', 'NO', 'DATA')) withData = false;
-    else reader.endsWithKeywords('WITH', 'DATA');
+    const withData = !reader.endsWithKeywords('WITH', 'NO', 'DATA');
+    if (withData) reader.endsWithKeywords('WITH', 'DATA');
     return { kind: 'CREATE_TABLE_AS_SELECT', table, ifNotExists, properties, query: reader.rest(), withData };
   }
   throw new UnsupportedStatementError(`${first ?? 'empty'} statements`, sql);
