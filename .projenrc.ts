@@ -73,6 +73,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/cdk.out/', '/local/.data/', '*.snapshot/asset.*', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
   eslintOptions: {
+    // One program for every TypeScript file in the repository, so that a directory without a
+    // tsconfig.json of its own is linted with type information like the rest.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
     dirs: ['src'],
     devdirs: ['test', 'local', 'integ', 'scripts', 'projenrc', '.projenrc.ts'],
   },
@@ -89,7 +93,7 @@ new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { rootDir: '.', noEmit: true },
-    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts', 'scripts/**/*.ts'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts', 'scripts/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'integ/**/*.snapshot/**'],
   },
 });
