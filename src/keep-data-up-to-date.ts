@@ -20,7 +20,7 @@ import { createSecureBucket } from './private/secure-bucket';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
 import { buildWorkflow, ResolvedWatermark } from './private/workflow';
 import { TargetQueries } from './target-queries';
-import { WatermarkOptions } from './watermark';
+import { TargetTableType, WatermarkOptions } from './watermark';
 
 /**
  * Properties of a `KeepDataUpToDate` workflow.
@@ -335,6 +335,12 @@ export class KeepDataUpToDate extends Construct {
     const update = renderParameterizedQuery('updateTargetQuery', updateTargetQuery, placeholders,
       resolvedWatermark ? ['watermark', 'windowEnd'] : []);
     this.updateTargetQuery = update.query;
+    if (resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && !/^\s*MERGE\s/i.test(updateTargetQuery)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:lookbackWithoutMerge',
+        `watermark.lookbackPartitions loads the target's ${resolvedWatermark.lookbackPartitions} newest partitions again on every run, but updateTargetQuery is not a MERGE: unless it is idempotent, those rows are inserted twice.`,
+      );
+    }
 
     const role = new iam.Role(this, 'Role', {
       description: `Runs the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
@@ -482,11 +488,19 @@ function resolveWatermark(watermark: WatermarkOptions, sourceTableNames: string[
   if (!Token.isUnresolved(maxPartitionsPerQuery) && !validCount) {
     throw new Error(`watermark.maxPartitionsPerQuery must be a whole number from 1 to 100, Athena's limit (got ${maxPartitionsPerQuery})`);
   }
+  const lookbackPartitions = watermark.lookbackPartitions ?? 0;
+  if (!Token.isUnresolved(lookbackPartitions) && (!Number.isInteger(lookbackPartitions) || lookbackPartitions < 0)) {
+    throw new Error(`watermark.lookbackPartitions must be a whole number of 0 or more (got ${lookbackPartitions})`);
+  }
+  const partitionColumn = watermark.partitionColumn ?? true;
   return {
     column: watermark.column,
-    partitionColumn: watermark.partitionColumn ?? true,
+    partitionColumn,
     sourceTableName,
     initialValue: watermark.initialValue ?? '',
     maxPartitionsPerQuery,
+    lookbackPartitions,
+    // Iceberg's $partitions table describes partitions as a row, not as columns.
+    targetPartitionMetadata: partitionColumn && (watermark.targetTableType ?? TargetTableType.HIVE) === TargetTableType.HIVE,
   };
 }

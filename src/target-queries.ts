@@ -1,5 +1,5 @@
 import { quoteIdentifier } from './private/sql';
-import { WatermarkOptions } from './watermark';
+import { TargetTableType, WatermarkOptions } from './watermark';
 
 /**
  * The file format of a table the generated queries create.
@@ -81,6 +81,67 @@ export interface AppendNewerRowsOptions {
 }
 
 /**
+ * Options for `TargetQueries.mergeNewerRows`.
+ */
+export interface MergeNewerRowsOptions {
+  /**
+   * The source table to copy rows from.
+   */
+  readonly sourceTableName: string;
+
+  /**
+   * The columns that identify a row: a source row replaces the target row with the same key.
+   */
+  readonly uniqueKey: string[];
+
+  /**
+   * The column whose values order the data (for example `dt`); a partition column of the source.
+   */
+  readonly watermarkColumn: string;
+
+  /**
+   * The columns to copy, the key and watermark columns among them.
+   */
+  readonly columns: string[];
+
+  /**
+   * The target's partition columns.
+   *
+   * @default [watermarkColumn]
+   */
+  readonly partitionedBy?: string[];
+
+  /**
+   * How many of the target's newest watermark values each run merges again, to pick up rows that
+   * arrived late into them.
+   *
+   * @default 1
+   */
+  readonly lookbackPartitions?: number;
+
+  /**
+   * The most watermark values one `MERGE` loads.
+   *
+   * @default 100
+   */
+  readonly maxPartitionsPerQuery?: number;
+
+  /**
+   * The watermark to start from when the target is empty.
+   *
+   * @default '' (every source row)
+   */
+  readonly initialWatermark?: string;
+
+  /**
+   * The target's compression.
+   *
+   * @default TableCompression.SNAPPY
+   */
+  readonly compression?: TableCompression;
+}
+
+/**
  * The two Athena statements that create the target table and add newer source rows to it.
  */
 export abstract class TargetQueries {
@@ -130,6 +191,68 @@ export abstract class TargetQueries {
       sourceTableName: options.sourceTableName,
       initialValue: options.initialWatermark,
       maxPartitionsPerQuery: options.maxPartitionsPerQuery,
+    });
+  }
+
+  /**
+   * Generated statements for rows that may arrive late or change: the target is an Apache
+   * Iceberg table, created empty, and each run merges the source rows newer than the target's
+   * (`lookbackPartitions` + 1)-th newest watermark value into it on `uniqueKey`, at most
+   * `maxPartitionsPerQuery` values per `MERGE`. The source rows of a window are first reduced to
+   * one per key (the newest by `watermarkColumn`), since Athena fails a `MERGE` whose source
+   * matches a target row twice. Rows are never duplicated, and a late row within the lookback is
+   * never lost. Identifiers are quoted.
+   */
+  public static mergeNewerRows(options: MergeNewerRowsOptions): TargetQueries {
+    if (options.uniqueKey.length === 0) {
+      throw new Error('mergeNewerRows: uniqueKey must name at least one column');
+    }
+    for (const column of [...options.uniqueKey, options.watermarkColumn]) {
+      if (!options.columns.includes(column)) {
+        throw new Error(`mergeNewerRows: columns must include '${column}', which identifies or orders the rows`);
+      }
+    }
+    const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
+    const columns = options.columns.map(quoteIdentifier);
+    const source = `"{{database}}".${quoteIdentifier(options.sourceTableName)}`;
+    const watermark = quoteIdentifier(options.watermarkColumn);
+    const key = options.uniqueKey.map(quoteIdentifier);
+    const valueColumns = columns.filter((column) => !key.includes(column));
+    const create = [
+      'CREATE TABLE "{{database}}"."{{targetTable}}"',
+      'WITH (',
+      "  table_type = 'ICEBERG',",
+      '  is_external = false,',
+      "  location = '{{targetLocation}}',",
+      "  format = 'PARQUET',",
+      `  write_compression = '${options.compression ?? TableCompression.SNAPPY}',`,
+      `  partitioning = ARRAY[${partitionedBy.map((column) => `'${column.replace(/'/g, "''")}'`).join(', ')}]`,
+      ')',
+      `AS SELECT ${columns.join(', ')} FROM ${source}`,
+      'WITH NO DATA',
+    ].join('\n');
+    const update = [
+      'MERGE INTO "{{database}}"."{{targetTable}}" AS t',
+      'USING (',
+      `  SELECT ${columns.join(', ')} FROM (`,
+      `    SELECT ${columns.join(', ')}, row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${watermark} DESC) AS "row_in_key"`,
+      `    FROM ${source}`,
+      `    WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
+      '  ) WHERE "row_in_key" = 1',
+      ') AS s',
+      `ON ${key.map((column) => `t.${column} = s.${column}`).join(' AND ')}`,
+      // With every column in the key, a matched row is already equal: nothing to update.
+      ...(valueColumns.length > 0 ? [`WHEN MATCHED THEN UPDATE SET ${valueColumns.map((column) => `${column} = s.${column}`).join(', ')}`] : []),
+      `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((column) => `s.${column}`).join(', ')})`,
+    ].join('\n');
+    return new TemplateQueries(create, update, {
+      column: options.watermarkColumn,
+      partitionColumn: true,
+      sourceTableName: options.sourceTableName,
+      initialValue: options.initialWatermark,
+      maxPartitionsPerQuery: options.maxPartitionsPerQuery,
+      lookbackPartitions: options.lookbackPartitions ?? 1,
+      targetTableType: TargetTableType.ICEBERG,
     });
   }
 

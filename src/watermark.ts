@@ -1,4 +1,14 @@
 /**
+ * The kind of table the target is.
+ */
+export enum TargetTableType {
+  /** A Hive table: files under a location, partitions in the Glue catalog. */
+  HIVE = 'HIVE',
+  /** An Apache Iceberg table, which Athena can `MERGE INTO`. */
+  ICEBERG = 'ICEBERG',
+}
+
+/**
  * How the workflow finds where the target table's data ends, so that each update reads only the
  * source data that is newer.
  *
@@ -47,4 +57,24 @@ export interface WatermarkOptions {
    * @default 100
    */
   readonly maxPartitionsPerQuery?: number;
+
+  /**
+   * How many of the target's newest `column` values each run loads again, to pick up rows that
+   * arrived late into them. The run then starts after the target's (N+1)-th newest value rather
+   * than after its newest.
+   *
+   * Only for an update that is idempotent on a unique key, such as the `MERGE INTO` of
+   * `TargetQueries.mergeNewerRows`: an `INSERT` would add those rows again.
+   *
+   * @default 0
+   */
+  readonly lookbackPartitions?: number;
+
+  /**
+   * The kind of table the target is. For a Hive target partitioned by `column`, the newest value
+   * comes from partition metadata; an Iceberg target is read with `max(column)`.
+   *
+   * @default TargetTableType.HIVE
+   */
+  readonly targetTableType?: TargetTableType;
 }

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -239,5 +239,96 @@ describe('concurrency guard, schedule and alarm', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: stack.getLogicalId(topic.node.defaultChild as any) }],
     });
+  });
+});
+
+describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
+  const merge = () => TargetQueries.mergeNewerRows({
+    sourceTableName: 'raw_sales',
+    uniqueKey: ['order_id'],
+    watermarkColumn: 'dt',
+    columns: ['order_id', 'amount', 'dt'],
+  });
+
+  test('creates an empty Iceberg target and merges one deduplicated window on the key', () => {
+    const queries = merge();
+    expect(queries.createTargetQuery).toBe([
+      'CREATE TABLE "{{database}}"."{{targetTable}}"',
+      'WITH (',
+      "  table_type = 'ICEBERG',",
+      '  is_external = false,',
+      "  location = '{{targetLocation}}',",
+      "  format = 'PARQUET',",
+      "  write_compression = 'SNAPPY',",
+      "  partitioning = ARRAY['dt']",
+      ')',
+      'AS SELECT "order_id", "amount", "dt" FROM "{{database}}"."raw_sales"',
+      'WITH NO DATA',
+    ].join('\n'));
+    expect(queries.updateTargetQuery).toBe([
+      'MERGE INTO "{{database}}"."{{targetTable}}" AS t',
+      'USING (',
+      '  SELECT "order_id", "amount", "dt" FROM (',
+      '    SELECT "order_id", "amount", "dt", row_number() OVER (PARTITION BY "order_id" ORDER BY "dt" DESC) AS "row_in_key"',
+      '    FROM "{{database}}"."raw_sales"',
+      '    WHERE "dt" > {{watermark}} AND "dt" <= {{windowEnd}}',
+      '  ) WHERE "row_in_key" = 1',
+      ') AS s',
+      'ON t."order_id" = s."order_id"',
+      'WHEN MATCHED THEN UPDATE SET "amount" = s."amount", "dt" = s."dt"',
+      'WHEN NOT MATCHED THEN INSERT ("order_id", "amount", "dt") VALUES (s."order_id", s."amount", s."dt")',
+    ].join('\n'));
+    expect(queries.watermark?.lookbackPartitions).toBe(1);
+  });
+
+  test('the workflow starts after the target\'s second-newest value, read from the Iceberg table itself', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, { queries: merge() }));
+    const states = definitionOf(stack).States;
+    expect(states['Get Watermark'].Parameters.QueryString).toBe(
+      'SELECT v, \'\'\'\' || replace(v, \'\'\'\', \'\'\'\'\'\') || \'\'\'\' AS literal FROM ('
+      + 'SELECT CAST(CASE WHEN count(*) > 1 THEN min("dt") END AS varchar) AS v FROM ('
+      + 'SELECT "dt" FROM "analytics"."daily_sales" GROUP BY "dt" ORDER BY "dt" DESC LIMIT 2))',
+    );
+    // The source is still pruned by its partition metadata.
+    expect(states['Find Next Window'].Parameters.QueryString).toContain('FROM "analytics"."raw_sales$partitions"');
+    expect(states['Update Target Table'].Parameters.QueryString).toMatch(/^MERGE INTO "analytics"."daily_sales" AS t/);
+  });
+
+  test('warns when a lookback reloads partitions with an update that is not a MERGE', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: undefined,
+      createTargetQuery: "CREATE TABLE t WITH (external_location = '{{targetLocation}}') AS SELECT * FROM s",
+      updateTargetQuery: 'INSERT INTO t SELECT * FROM s WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
+      watermark: { column: 'dt', lookbackPartitions: 2 },
+    }));
+    Annotations.fromStack(stack).hasWarning('/Stack/DailySales', Match.stringLikeRegexp('lookbackPartitions loads the target\'s 2 newest partitions again.*not a MERGE'));
+  });
+
+  test.each([
+    ['an empty key', { uniqueKey: [] }, /uniqueKey must name at least one column/],
+    ['a key column that is not copied', { uniqueKey: ['id'] }, /columns must include 'id'/],
+    ['a watermark column that is not copied', { watermarkColumn: 'ts' }, /columns must include 'ts'/],
+  ])('mergeNewerRows fails with %s', (_name, overrides, error) => {
+    expect(() => TargetQueries.mergeNewerRows({
+      sourceTableName: 'raw_sales',
+      uniqueKey: ['order_id'],
+      watermarkColumn: 'dt',
+      columns: ['order_id', 'amount', 'dt'],
+      ...overrides,
+    })).toThrow(error);
+  });
+
+  test('with every column in the key, a match updates nothing', () => {
+    const queries = TargetQueries.mergeNewerRows({ sourceTableName: 's', uniqueKey: ['id', 'dt'], watermarkColumn: 'dt', columns: ['id', 'dt'] });
+    expect(queries.updateTargetQuery).not.toContain('WHEN MATCHED');
+  });
+
+  test('fails with a negative lookback', () => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: TargetQueries.mergeNewerRows({ sourceTableName: 'raw_sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'dt'], lookbackPartitions: -1 }),
+    }))).toThrow(/watermark.lookbackPartitions must be a whole number of 0 or more \(got -1\)/);
   });
 });

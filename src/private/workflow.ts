@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { workGroupArn } from './athena-arns';
 import { AthenaQueryTask } from './athena-query-task';
 import { glueTableArns } from './glue-arns';
-import { newestValueQuery, quoteIdentifier, quoteLiteral } from './sql';
+import { lookbackValueQuery, newestValueQuery, quoteIdentifier, quoteLiteral } from './sql';
 
 /** The transient Athena errors that a retry with backoff gets past. */
 export const ATHENA_TRANSIENT_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException'];
@@ -19,6 +19,9 @@ export interface ResolvedWatermark {
   readonly sourceTableName: string;
   readonly initialValue: string;
   readonly maxPartitionsPerQuery: number;
+  readonly lookbackPartitions: number;
+  /** Whether the target's newest value can be read from Athena's `$partitions` metadata. */
+  readonly targetPartitionMetadata: boolean;
 }
 
 export interface WorkflowProps {
@@ -122,9 +125,10 @@ function watermarkLoop(
   query: (id: string, sql: string, comment: string, resultPath: string, parameters?: string) => sfn.TaskStateBase,
 ): sfn.IChainable {
   const column = quoteIdentifier(watermark.column);
-  const table = (name: string) => watermark.partitionColumn
+  const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
+  const target = table(props.targetTableName, watermark.targetPartitionMetadata);
   const readResult = (id: string, queryPath: string, resultPath: string) => new tasks.CallAwsService(scope, id, {
     service: 'athena',
     action: 'getQueryResults',
@@ -144,8 +148,10 @@ function watermarkLoop(
   const value = (resultPath: string) => `${resultPath}.rows[1].Data[0].VarCharValue`;
   const literal = (resultPath: string) => `${resultPath}.rows[1].Data[1].VarCharValue`;
 
-  const getWatermark = query('Get Watermark', newestValueQuery(watermark.column, table(props.targetTableName)),
-    "Reads the target's newest value", '$.watermarkQuery');
+  const getWatermark = watermark.lookbackPartitions > 0
+    ? query('Get Watermark', lookbackValueQuery(watermark.column, target, watermark.lookbackPartitions),
+      `Reads the target's value before its ${watermark.lookbackPartitions} newest, which are loaded again`, '$.watermarkQuery')
+    : query('Get Watermark', newestValueQuery(watermark.column, target), "Reads the target's newest value", '$.watermarkQuery');
   const readWatermark = readResult('Read Watermark', '$.watermarkQuery', '$.watermarkResult');
   const fromTarget = new sfn.Pass(scope, 'Start After Newest Target Value', {
     parameters: {
@@ -161,7 +167,7 @@ function watermarkLoop(
   });
 
   const nextWindowSql = newestValueQuery(watermark.column,
-    `(SELECT ${column} FROM ${table(watermark.sourceTableName)} WHERE CAST(${column} AS varchar) > ? GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`);
+    `(SELECT ${column} FROM ${table(watermark.sourceTableName, watermark.partitionColumn)} WHERE CAST(${column} AS varchar) > ? GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`);
   const findWindow = query('Find Next Window', nextWindowSql,
     `Finds the end of the next ${watermark.maxPartitionsPerQuery} source values after the watermark`,
     '$.windowQuery', 'States.Array($.watermark.literal)');
