@@ -1,13 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries } from '../src';
+import { definitionOf, newStack } from './util';
 
-function newStack(): Stack {
-  return new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
-}
 
 function props(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
   const lake = (stack.node.tryFindChild('Lake') as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
@@ -22,11 +20,6 @@ function props(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): Ke
   };
 }
 
-function definitionOf(stack: Stack): any {
-  const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
-  const parts: any[] = machine.Properties.DefinitionString['Fn::Join'][1];
-  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : `<Ref:${part.Ref}>`)).join(''));
-}
 
 describe('TargetQueries.appendNewerRows', () => {
   test('creates the target empty, with quoted identifiers, and appends one window of newer rows per update', () => {

@@ -1,16 +1,14 @@
-import { App, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
+import { definitionOf, newStack } from './util';
 
 const CREATE = "CREATE TABLE {{database}}.{{targetTable}} WITH (format = 'PARQUET', external_location = '{{targetLocation}}') AS SELECT * FROM {{database}}.{{sourceTable}}";
 const UPDATE = 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM {{database}}.raw_sales WHERE dt > (SELECT max(dt) FROM {{database}}.{{targetTable}})';
 
-function newStack(): Stack {
-  return new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
-}
 
 function minimalProps(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
   const lake = (stack.node.tryFindChild('Lake') as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
@@ -26,17 +24,6 @@ function minimalProps(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = 
   };
 }
 
-/** The state machine's definition, as Step Functions will see it (tokens resolved to placeholders). */
-function definitionOf(stack: Stack): any {
-  const template = Template.fromStack(stack);
-  const machines = template.findResources('AWS::StepFunctions::StateMachine');
-  const [machine] = Object.values(machines);
-  const definition = machine.Properties.DefinitionString;
-  const text = typeof definition === 'string'
-    ? definition
-    : definition['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : `<Ref:${part.Ref}>`)).join('');
-  return JSON.parse(text);
-}
 
 describe('KeepDataUpToDate workflow', () => {
   test('without the concurrency guard: Get Target Table, EntityNotFound caught into Create, always ending at Update', () => {

@@ -1,7 +1,8 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { workGroupArn } from './athena-arns';
 import { glueTableArns } from './glue-arns';
 import { acknowledgeGrantWildcards, NamedLocation } from './nag-acknowledgements';
 import { DataLocation } from '../data-location';
@@ -110,10 +111,6 @@ export function grantQueryPermissions(scope: Construct, role: iam.IRole, props: 
 
 function named(purpose: string, location: DataLocation): NamedLocation {
   return { purpose, bucket: location.bucket, prefix: location.prefix ?? '' };
-}
-
-function workGroupArn(scope: Construct, workGroupName: string): string {
-  return Stack.of(scope).formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroupName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 }
 
 function objectsPattern(location: DataLocation): string {
