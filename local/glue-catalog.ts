@@ -15,9 +15,14 @@ export interface GlueTable {
   readonly location: string;
   /** The file format; the local engine reads and writes only Parquet. */
   readonly format: 'parquet';
-  /** The data columns, without the partition keys. */
+  /** The data columns, without the partition keys (of an Iceberg table: every column). */
   readonly columns: GlueColumn[];
+  /** A Hive table's partition keys; an Iceberg table has none in Glue (see `partitioning`). */
   readonly partitionKeys: GlueColumn[];
+  /** `ICEBERG` for an Apache Iceberg table. @default - a Hive table */
+  readonly tableType?: 'ICEBERG';
+  /** An Iceberg table's partition columns (identity transforms), which lay out its data files. */
+  readonly partitioning?: string[];
   /** The Parquet codec (DuckDB's name) that queries write the table's files with. */
   readonly compression: string;
   readonly createTime: string;
@@ -41,7 +46,9 @@ export class GlueCatalog {
         CatalogId: '123456789012',
         TableType: 'EXTERNAL_TABLE',
         CreateTime: table.createTime,
-        Parameters: { classification: table.format, EXTERNAL: 'TRUE' },
+        Parameters: table.tableType === 'ICEBERG'
+          ? { table_type: 'ICEBERG' }
+          : { classification: table.format, EXTERNAL: 'TRUE' },
         PartitionKeys: table.partitionKeys.map(toGlueColumn),
         StorageDescriptor: {
           Columns: table.columns.map(toGlueColumn),

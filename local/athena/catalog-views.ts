@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdentifier, quoteString } from './identifiers';
+import { tableLayout, TableLayout } from './table-layout';
 import { duckdbType } from './types';
 import { GlueCatalog, GlueTable } from '../glue-catalog';
 import { LocalS3 } from '../local-s3';
@@ -13,7 +14,8 @@ export const ATHENA_CATALOG = 'awsdatacatalog';
  * Exposes every catalog table to DuckDB as a view in a schema named like its Glue database, so
  * that `db.table` and `"db"."table"` resolve as they do in Athena. A partitioned table also
  * gets `"db"."table$partitions"`, which lists its partitions from directory names alone, as
- * Athena answers it from the catalog without reading data files.
+ * Athena answers it from the catalog without reading data files. (An Iceberg table's
+ * `$partitions` has another shape in Athena, so it gets none: a query on it fails.)
  *
  * The views are recreated before each query: the files under a table change as queries run.
  */
@@ -22,10 +24,10 @@ export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueC
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ATHENA_CATALOG}.${quoteIdentifier(database)}`);
   }
   for (const table of catalog.tables()) {
-    const directory = s3.pathOf(table.location);
-    const files = parquetFiles(directory);
+    const layout = tableLayout(table, s3);
+    const files = parquetFiles(layout.dataDirectory);
     const name = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(table.name)}`;
-    await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(table, directory, files.length > 0)}`);
+    await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0)}`);
     if (table.partitionKeys.length > 0) {
       const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, files)}`);
@@ -41,16 +43,16 @@ export function parquetFiles(directory: string): string[] {
     .sort();
 }
 
-function tableQuery(table: GlueTable, directory: string, hasFiles: boolean): string {
-  const columns = [...table.columns, ...table.partitionKeys];
+function tableQuery(layout: TableLayout, hasFiles: boolean): string {
+  const columns = layout.columns;
   if (!hasFiles) {
     const typed = columns.map((column) => `CAST(NULL AS ${duckdbType(column.type)}) AS ${quoteIdentifier(column.name)}`);
     return `SELECT ${typed.join(', ')} WHERE false`;
   }
-  const options = table.partitionKeys.length > 0
-    ? `, hive_partitioning = true, hive_types = {${table.partitionKeys.map((key) => `${quoteString(key.name)}: ${duckdbType(key.type)}`).join(', ')}}`
+  const options = layout.partitionColumns.length > 0
+    ? `, hive_partitioning = true, hive_types = {${layout.partitionColumns.map((key) => `${quoteString(key.name)}: ${duckdbType(key.type)}`).join(', ')}}`
     : ', hive_partitioning = false';
-  const files = quoteString(path.join(directory, '**', '*.parquet'));
+  const files = quoteString(path.join(layout.dataDirectory, '**', '*.parquet'));
   return `SELECT ${columns.map((column) => quoteIdentifier(column.name)).join(', ')} FROM read_parquet(${files}${options})`;
 }
 

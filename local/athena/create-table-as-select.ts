@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { AthenaQueryError, UnsupportedStatementError } from './errors';
 import { publish, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
@@ -8,7 +9,8 @@ import { glueType } from './types';
 
 /**
  * Athena's CTAS, as `COPY (query) TO … (FORMAT PARQUET, PARTITION_BY (…))` into a staging
- * directory, published to `external_location` and registered in the catalog only on success.
+ * directory, published to `external_location` (of an Iceberg table: `data/` under its
+ * `location`) and registered in the catalog only on success.
  */
 export async function createTableAsSelect(context: QueryContext, statement: CreateTableAsSelect): Promise<StatementOutcome> {
   const { database, table } = qualified(context, statement.table);
@@ -19,14 +21,20 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
     if (statement.ifNotExists) return { rows: 0 };
     throw new AthenaQueryError(`Table 'awsdatacatalog.${database}.${table}' already exists`);
   }
-  const location = statement.properties.externalLocation;
+  const iceberg = statement.properties.tableType === 'ICEBERG';
+  const location = iceberg ? statement.properties.location : statement.properties.externalLocation;
   if (!location) {
-    throw new UnsupportedStatementError('CREATE TABLE AS SELECT without external_location (Athena would pick a location under the query results)', context.statement);
+    throw new UnsupportedStatementError(
+      `CREATE TABLE AS SELECT without ${iceberg ? 'location' : 'external_location'} (Athena would pick a location under the query results)`,
+      context.statement,
+    );
   }
   const directory = context.s3.pathOf(location);
   if (fs.existsSync(directory) && fs.readdirSync(directory).length > 0) {
-    throw new AthenaQueryError(
-      `HIVE_PATH_ALREADY_EXISTS: Target directory for table '${database}.${table}' already exists: ${location}. You may need to manually clean the data at location '${location}' before CREATE TABLE AS SELECT operation.`,
+    throw new AthenaQueryError(iceberg
+      // Trino's Iceberg connector's wording.
+      ? `Cannot create a table on a non-empty location: ${location}`
+      : `HIVE_PATH_ALREADY_EXISTS: Target directory for table '${database}.${table}' already exists: ${location}. You may need to manually clean the data at location '${location}' before CREATE TABLE AS SELECT operation.`,
     );
   }
 
@@ -34,11 +42,16 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
   const duplicate = columns.find((column, i) => columns.findIndex((other) => other.name === column.name) !== i);
   if (duplicate) throw new AthenaQueryError(`Column name '${duplicate.name}' specified more than once`);
   const partitionedBy = statement.properties.partitionedBy;
-  const lastColumns = columns.slice(columns.length - partitionedBy.length).map((column) => column.name);
-  if (partitionedBy.length > 0 && lastColumns.join() !== partitionedBy.join()) {
-    throw new AthenaQueryError(
-      `HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table and in the same order as the table properties: [${partitionedBy.join(', ')}]`,
-    );
+  const glueColumns = columns.map((column) => ({ name: column.name, type: glueType(column.type, context.statement) }));
+  if (iceberg) {
+    checkIcebergColumns(glueColumns, partitionedBy);
+  } else {
+    const lastColumns = columns.slice(columns.length - partitionedBy.length).map((column) => column.name);
+    if (partitionedBy.length > 0 && lastColumns.join() !== partitionedBy.join()) {
+      throw new AthenaQueryError(
+        `HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table and in the same order as the table properties: [${partitionedBy.join(', ')}]`,
+      );
+    }
   }
 
   const rows = statement.withData
@@ -51,18 +64,27 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
       filePrefix: context.queryExecutionId,
     })
     : 0;
-  publish(context.stagingDir, directory, rows);
+  publish(context.stagingDir, iceberg ? path.join(directory, 'data') : directory, rows);
 
-  const glueColumns = columns.map((column) => ({ name: column.name, type: glueType(column.type, context.statement) }));
   context.catalog.createTable({
     databaseName: database,
     name: table,
     location,
     format: 'parquet',
-    columns: glueColumns.slice(0, columns.length - partitionedBy.length),
-    partitionKeys: glueColumns.slice(columns.length - partitionedBy.length),
+    ...(iceberg
+      ? { tableType: 'ICEBERG', columns: glueColumns, partitionKeys: [], partitioning: partitionedBy }
+      : { columns: glueColumns.slice(0, columns.length - partitionedBy.length), partitionKeys: glueColumns.slice(columns.length - partitionedBy.length) }),
     compression: statement.properties.compression,
     createTime: new Date().toISOString(),
   });
   return { rows };
+}
+
+/** Athena's Iceberg tables have no tinyint or smallint, and partition by columns they have. */
+function checkIcebergColumns(columns: Array<{ name: string; type: string }>, partitioning: string[]): void {
+  const unsupported = columns.find((column) => ['tinyint', 'smallint'].includes(column.type));
+  // Trino's Iceberg connector's wording.
+  if (unsupported) throw new AthenaQueryError(`NOT_SUPPORTED: Type not supported for Iceberg: ${unsupported.type}`);
+  const missing = partitioning.find((name) => !columns.some((column) => column.name === name));
+  if (missing) throw new AthenaQueryError(`INVALID_TABLE_PROPERTY: Unable to parse partitioning value: Cannot find source column: ${missing}`);
 }

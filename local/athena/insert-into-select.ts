@@ -3,15 +3,18 @@ import { publish, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
 import { QueryContext, StatementOutcome, existingTable } from './query-context';
 import { InsertIntoSelect } from './statement';
+import { tableLayout } from './table-layout';
 import { duckdbType, glueType, isInsertCoercible } from './types';
 
 /**
  * Athena's `INSERT INTO table SELECT …`: the query's columns, by position, written as new
- * Parquet files under the table's location. Existing files are never rewritten.
+ * Parquet files under the table's location (of an Iceberg table, its `data/`). Existing files
+ * are never rewritten.
  */
 export async function insertIntoSelect(context: QueryContext, statement: InsertIntoSelect): Promise<StatementOutcome> {
   const table = existingTable(context, statement.table);
-  const tableColumns = [...table.columns, ...table.partitionKeys];
+  const layout = tableLayout(table, context.s3);
+  const tableColumns = layout.columns;
   const columns = await queryColumns(context.connection, statement.query, context.statement);
   const queryTypes = columns.map((column) => glueType(column.type, context.statement));
   if (columns.length !== tableColumns.length || queryTypes.some((type, i) => !isInsertCoercible(type, tableColumns[i].type))) {
@@ -22,11 +25,11 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
   const rows = await writeParquet(context.connection, {
     query: statement.query,
     columns: tableColumns.map((column) => ({ name: column.name, type: duckdbType(column.type) })),
-    partitionedBy: table.partitionKeys.map((key) => key.name),
+    partitionedBy: layout.partitionColumns.map((key) => key.name),
     compression: table.compression,
     stagingDir: context.stagingDir,
     filePrefix: context.queryExecutionId,
   });
-  publish(context.stagingDir, context.s3.pathOf(table.location), rows);
+  publish(context.stagingDir, layout.dataDirectory, rows);
   return { rows };
 }

@@ -7,6 +7,7 @@ import { createTableAsSelect } from './create-table-as-select';
 import { AthenaQueryError } from './errors';
 import { quoteIdentifier, quoteString } from './identifiers';
 import { insertIntoSelect } from './insert-into-select';
+import { mergeInto } from './merge-into';
 import { bindExecutionParameters } from './parameters';
 import { QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
@@ -42,6 +43,7 @@ const SUBSTATEMENT: Record<AthenaStatement['kind'], { StatementType: string; Sub
   CREATE_TABLE_AS_SELECT: { StatementType: 'DDL', SubstatementType: 'CREATE_TABLE_AS_SELECT' },
   INSERT: { StatementType: 'DML', SubstatementType: 'INSERT' },
   SELECT: { StatementType: 'DML', SubstatementType: 'SELECT' },
+  MERGE: { StatementType: 'DML', SubstatementType: 'MERGE' },
 };
 
 /**
@@ -146,6 +148,7 @@ export class LocalAthena {
         queryExecutionId,
         stagingDir,
         statement: statementText,
+        lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
       };
       const { outcome, profile: statementProfile } = await this.profiled(profile, () => runStatement(context, statement!));
       if (outcome.resultSet) this.results.set(queryExecutionId, outcome.resultSet);
@@ -177,7 +180,7 @@ export class LocalAthena {
     await this.connection.run(`SET profiling_output = ${quoteString(file)}`);
     try {
       const outcome = await action();
-      return { outcome, profile: fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {} };
+      return { outcome, profile: outcome.profile ?? (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) };
     } finally {
       await this.connection.run('PRAGMA disable_profiling');
       fs.rmSync(file, { force: true });
@@ -190,5 +193,6 @@ function runStatement(context: QueryContext, statement: AthenaStatement): Promis
     case 'CREATE_TABLE_AS_SELECT': return createTableAsSelect(context, statement);
     case 'INSERT': return insertIntoSelect(context, statement);
     case 'SELECT': return select(context, statement);
+    case 'MERGE': return mergeInto(context, statement);
   }
 }

@@ -59,3 +59,24 @@ export function publish(stagingDir: string, tableDir: string, rows: number): voi
   fs.mkdirSync(tableDir, { recursive: true });
   fs.rmSync(stagingDir, { recursive: true, force: true });
 }
+
+/**
+ * Puts a staging directory in the place of a table's data directory, keeping the old one
+ * until the new one is in place, so that a statement that rewrites a table (MERGE) leaves it
+ * either as it was or wholly rewritten. Files of an empty result are dropped.
+ */
+export function replaceDirectory(stagingDir: string, tableDir: string, rows: number): void {
+  if (rows === 0) fs.rmSync(stagingDir, { recursive: true, force: true });
+  fs.mkdirSync(stagingDir, { recursive: true });
+  fs.mkdirSync(path.dirname(tableDir), { recursive: true });
+  const replaced = `${tableDir}.replaced-${path.basename(stagingDir)}`;
+  const hadData = fs.existsSync(tableDir);
+  if (hadData) fs.renameSync(tableDir, replaced);
+  try {
+    fs.renameSync(stagingDir, tableDir);
+  } catch (error) {
+    if (hadData) fs.renameSync(replaced, tableDir);
+    throw error;
+  }
+  fs.rmSync(replaced, { recursive: true, force: true });
+}

@@ -17,6 +17,8 @@ export interface QueryContext {
   readonly stagingDir: string;
   /** The statement as submitted, for error messages. */
   readonly statement: string;
+  /** DuckDB's profile of the last query this statement ran (profiling is on while it runs). */
+  readonly lastProfile: () => Record<string, any>;
 }
 
 /** What a statement did. */
@@ -25,6 +27,11 @@ export interface StatementOutcome {
   readonly rows: number;
   /** The result set of a SELECT. */
   readonly resultSet?: ResultSet;
+  /**
+   * What the statement read, when it ran more than one DuckDB query: one profile whose children
+   * are theirs. @default - the profile of its last query
+   */
+  readonly profile?: Record<string, any>;
 }
 
 export interface ResultSet {

@@ -1,5 +1,6 @@
 import { UnsupportedStatementError } from './errors';
 import { identifierValue, Token, tokenize } from './lexer';
+import { MergeParts, splitMerge } from './merge-syntax';
 import { parseTableProperties, TableProperties } from './table-properties';
 
 /** A table name as written: `table`, `db.table` or `"db"."table"`. */
@@ -31,7 +32,15 @@ export interface Select {
   readonly query: string;
 }
 
-export type AthenaStatement = CreateTableAsSelect | InsertIntoSelect | Select;
+/** `MERGE INTO name [[AS] alias] USING source ON condition WHEN …` */
+export interface MergeInto extends MergeParts {
+  readonly kind: 'MERGE';
+  readonly table: TableName;
+  /** The name the target's columns are qualified with: its alias, or its own name. */
+  readonly targetAlias: string;
+}
+
+export type AthenaStatement = CreateTableAsSelect | InsertIntoSelect | Select | MergeInto;
 
 /**
  * Recognises the Athena statements the local runner can run and splits them into the parts it
@@ -55,6 +64,14 @@ export function parseStatement(sql: string): AthenaStatement {
       throw new UnsupportedStatementError('INSERT INTO with a column list', sql);
     }
     return { kind: 'INSERT', table, query: reader.rest() };
+  }
+  if (first === 'MERGE') {
+    reader.expectKeywords('MERGE', 'INTO');
+    const table = reader.tableName();
+    reader.acceptKeywords('AS');
+    const targetAlias = reader.peekKeyword() === 'USING' ? table.table : reader.identifier();
+    if (!reader.acceptKeywords('USING')) throw new UnsupportedStatementError('a MERGE statement without USING after its target', sql);
+    return { kind: 'MERGE', table, targetAlias, ...splitMerge(reader.restTokens(), sql) };
   }
   if (first === 'CREATE') {
     reader.expectKeywords('CREATE');
@@ -155,7 +172,12 @@ class TokenReader {
     return this.sql.slice(this.tokens[this.position].start, this.tokens[this.end - 1].end);
   }
 
-  private identifier(): string {
+  /** The tokens of the rest of the statement. */
+  public restTokens(): Token[] {
+    return this.tokens.slice(this.position, this.end);
+  }
+
+  public identifier(): string {
     const token = this.tokens[this.position];
     if (!token || this.position >= this.end || (token.kind !== 'word' && token.kind !== 'quoted')) {
       throw new UnsupportedStatementError('a statement without a table name where one is expected', this.sql);

@@ -3,9 +3,16 @@ import { identifierValue, stringValue, Token } from './lexer';
 
 /** The CTAS table properties the local runner honours. */
 export interface TableProperties {
-  /** The `s3://` URI the table's files are written under. */
+  /** `ICEBERG` for `table_type = 'ICEBERG', is_external = false`. @default - a Hive table */
+  readonly tableType?: 'ICEBERG';
+  /** A Hive table's `external_location`: the `s3://` URI its files are written under. */
   readonly externalLocation?: string;
-  /** Partition columns, in order; they must be the query's last columns. */
+  /** An Iceberg table's `location`. */
+  readonly location?: string;
+  /**
+   * A Hive table's `partitioned_by` columns, in order (they must be the query's last columns),
+   * or an Iceberg table's identity `partitioning` columns.
+   */
   readonly partitionedBy: string[];
   /** DuckDB's name for the Parquet compression codec. */
   readonly compression: string;
@@ -22,9 +29,21 @@ const PARQUET_CODECS: Record<string, string> = {
   NONE: 'uncompressed',
 };
 
+/** Athena writes an Iceberg table's Parquet with these codecs, ZSTD by default (no LZ4). */
+const ICEBERG_PARQUET_CODECS: Record<string, string> = {
+  GZIP: 'gzip',
+  SNAPPY: 'snappy',
+  ZSTD: 'zstd',
+  NONE: 'uncompressed',
+  UNCOMPRESSED: 'uncompressed',
+};
+
+const HIVE_PROPERTIES = ['format', 'external_location', 'partitioned_by', 'write_compression', 'parquet_compression', 'table_type', 'is_external'];
+const ICEBERG_PROPERTIES = ['table_type', 'is_external', 'location', 'format', 'write_compression', 'partitioning'];
+
 /**
  * Reads the `WITH (name = value, …)` of an Athena CTAS. A property the local runner cannot
- * honour (another format, bucketing, Iceberg) is refused, never ignored.
+ * honour (another format, bucketing, a partition transform) is refused, never ignored.
  */
 export function parseTableProperties(tokens: Token[], statement: string): TableProperties {
   const values = readProperties(tokens, statement);
@@ -34,29 +53,47 @@ export function parseTableProperties(tokens: Token[], statement: string): TableP
     if (value !== undefined && typeof value !== 'string') throw unsupported(`a ${name} that is not a string literal`);
     return value;
   };
+  const list = (name: string): string[] => {
+    const value = values.get(name) ?? [];
+    if (!Array.isArray(value)) throw unsupported(`a ${name} that is not ARRAY['column', …]`);
+    return value;
+  };
+  const withSlash = (uri: string | undefined) => (uri && !uri.endsWith('/') ? `${uri}/` : uri);
 
+  const tableType = (text('table_type') ?? 'HIVE').toUpperCase();
+  const iceberg = tableType === 'ICEBERG' && values.get('is_external') === false;
   for (const name of values.keys()) {
-    if (!['format', 'external_location', 'partitioned_by', 'write_compression', 'parquet_compression', 'table_type', 'is_external'].includes(name)) {
-      throw unsupported(`the table property ${name}`);
+    if (!(iceberg ? ICEBERG_PROPERTIES : HIVE_PROPERTIES).includes(name)) {
+      throw unsupported(name === 'location'
+        ? "the table property location (Athena takes it for Iceberg tables: table_type = 'ICEBERG', is_external = false)"
+        : `the table property ${name}${iceberg ? ' of an Iceberg table' : ''}`);
     }
   }
   const format = (text('format') ?? 'PARQUET').toUpperCase();
   if (format !== 'PARQUET') throw unsupported(`format = '${format}' (only PARQUET)`);
-  const tableType = (text('table_type') ?? 'HIVE').toUpperCase();
-  if (tableType !== 'HIVE') throw unsupported(`table_type = '${tableType}' (only Hive tables)`);
-  if (values.has('is_external') && values.get('is_external') !== true) throw unsupported('is_external = false');
 
-  const partitionedBy = values.get('partitioned_by') ?? [];
-  if (!Array.isArray(partitionedBy)) throw unsupported('a partitioned_by that is not ARRAY[\'column\', …]');
+  if (iceberg) {
+    const codecName = (text('write_compression') ?? 'ZSTD').toUpperCase();
+    const compression = ICEBERG_PARQUET_CODECS[codecName];
+    if (!compression) throw unsupported(`write_compression = '${codecName}' for an Iceberg table`);
+    const partitionedBy = list('partitioning').map((field) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) throw unsupported(`the partition transform '${field}' (only identity partitioning by a column)`);
+      return field.toLowerCase();
+    });
+    return { tableType: 'ICEBERG', location: withSlash(text('location')), partitionedBy, compression };
+  }
+
+  if (tableType === 'ICEBERG') throw unsupported("table_type = 'ICEBERG' without is_external = false");
+  if (tableType !== 'HIVE') throw unsupported(`table_type = '${tableType}' (only Hive and Iceberg tables)`);
+  if (values.has('is_external') && values.get('is_external') !== true) throw unsupported('is_external = false');
 
   const codecName = (text('write_compression') ?? text('parquet_compression') ?? 'GZIP').toUpperCase();
   const compression = PARQUET_CODECS[codecName];
   if (!compression) throw unsupported(`write_compression = '${codecName}'`);
 
-  const externalLocation = text('external_location');
   return {
-    externalLocation: externalLocation && !externalLocation.endsWith('/') ? `${externalLocation}/` : externalLocation,
-    partitionedBy: partitionedBy.map((column) => column.toLowerCase()),
+    externalLocation: withSlash(text('external_location')),
+    partitionedBy: list('partitioned_by').map((column) => column.toLowerCase()),
     compression,
   };
 }
