@@ -22,6 +22,8 @@ export interface ExampleAppOptions {
   readonly queries?: TargetQueries;
   /** @default 'orders_curated' */
   readonly targetTableName?: string;
+  /** @default true (the construct's default) */
+  readonly skipWhenRunning?: boolean;
 }
 
 /** The example target: same database and bucket as the sample source, its own prefix. */
@@ -48,6 +50,7 @@ export function createExampleApp(options: ExampleAppOptions = {}): { app: App; s
       : { createTargetQuery: options.createTargetQuery ?? CREATE_TARGET_QUERY, updateTargetQuery: options.updateTargetQuery ?? UPDATE_TARGET_QUERY }),
     sourceDataLocations: [{ bucket: dataLake, prefix: SAMPLE_SOURCE.prefix }],
     targetDataLocation: { bucket: dataLake, prefix: EXAMPLE_TARGET.prefix },
+    skipWhenRunning: options.skipWhenRunning,
   });
   return { app, stack, workflow };
 }

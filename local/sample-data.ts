@@ -66,6 +66,39 @@ export async function addSourcePartitions(aws: LocalAws, partitionDays: string[]
   }
 }
 
+/** An order of the sample source. */
+export interface SampleOrder {
+  readonly orderId: string;
+  readonly customer: string;
+  readonly amount: number;
+  readonly dt: string;
+}
+
+/**
+ * Writes the given orders as one more file in each of their daily partitions, as a late or
+ * corrected row lands next to the files already there.
+ */
+export async function addSourceOrders(aws: LocalAws, orders: SampleOrder[]): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const values = orders.map((order) => `(${quoteString(order.orderId)}, ${quoteString(order.customer)}, ${order.amount.toFixed(2)}, ${quoteString(order.dt)})`);
+    const stagingDir = path.join(aws.dataDir, 'staging', `orders-late-${Date.now()}`);
+    const rows = await writeParquet(connection, {
+      query: `SELECT * FROM (VALUES ${values.join(', ')})`,
+      columns: COLUMNS,
+      partitionedBy: ['dt'],
+      compression: 'snappy',
+      stagingDir,
+      filePrefix: `orders-late-${Date.now()}`,
+    });
+    publish(stagingDir, aws.s3.pathOf(sourceLocation()), rows);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 function sourceLocation(): string {
   return `s3://${SAMPLE_SOURCE.bucketName}/${SAMPLE_SOURCE.prefix}`;
 }
