@@ -100,7 +100,7 @@ new JsonFile(project, 'tsconfig.dev.json', {
 
 // The package ships the compiled library, its assembly and the rosetta fixtures Construct Hub
 // compiles the README's examples with; the development tooling stays in the repository.
-for (const pattern of ['/scripts/', '/.ci/', '/integ/', '/local/', '/docs/']) project.addPackageIgnore(pattern);
+for (const pattern of ['/scripts/', '/.ci/', '/integ/', '/local/', '/docs/', '/tsconfig.dev.json']) project.addPackageIgnore(pattern);
 
 for (const [key, value] of Object.entries(quietJsii)) project.tasks.addEnvironment(key, value);
 
