@@ -74,7 +74,8 @@ GROUP BY dt`;
 
 /** An Athena statement that adds orders to the source table (and their day's partition to the catalog). */
 export function insertOrdersQuery(databaseName: string, orders: Order[]): string {
-  const values = orders.map((o) => `('${o.orderId}', '${o.customer}', DECIMAL '${o.amount.toFixed(2)}', '${o.dt}')`);
+  // The amount is cast to the column's own type, so the statement means the same in any engine.
+  const values = orders.map((o) => `('${o.orderId}', '${o.customer}', CAST('${o.amount.toFixed(2)}' AS decimal(10,2)), '${o.dt}')`);
   return `INSERT INTO ${databaseName}.${SOURCE_TABLE_NAME} VALUES ${values.join(', ')}`;
 }
 
