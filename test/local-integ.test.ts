@@ -43,8 +43,8 @@ function deployLocally(props: Omit<KeepDataStackProps, 'databaseName'> = {}) {
     name: SOURCE_TABLE_NAME,
     location: `s3://${bucketName}/${stack.sourceDataLocation.prefix}`,
     format: 'parquet',
-    columns: SOURCE_COLUMNS.map((column) => ({ name: column.name, type: column.type })),
-    partitionKeys: SOURCE_PARTITION_KEYS.map((column) => ({ name: column.name, type: column.type })),
+    columns: SOURCE_COLUMNS.map((column) => ({ name: column.name, type: column.type! })),
+    partitionKeys: SOURCE_PARTITION_KEYS.map((column) => ({ name: column.name, type: column.type! })),
     compression: 'snappy',
     createTime: new Date().toISOString(),
   });
