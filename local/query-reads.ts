@@ -1,3 +1,4 @@
+import type { FileRead } from './athena/file-reads';
 import type { LocalAthena } from './athena/local-athena';
 import type { ResolvedStateMachine } from './definition';
 import type { ExecutionResult } from './executor';
@@ -8,17 +9,22 @@ export interface QueryReads {
   /** The Task state that ran it. */
   readonly state: string;
   readonly queryExecutionId: string;
-  /** DuckDB's `total_bytes_read`: the local counterpart of Athena's DataScannedInBytes. */
+  /** Every byte read from data files, footers included: the query's DataScannedInBytes. */
   readonly bytesRead: number;
-  /** Data files opened by the query's scans. */
-  readonly filesRead: number;
-  /** The data files, as far as DuckDB's profile names them (it shortens long lists with `...`). */
-  readonly files: string[];
+  /** The files whose data (column chunks) the query read. */
+  readonly dataFiles: string[];
+  /** The files it opened only for their footer (a schema to bind the query, or row counts). */
+  readonly footerOnlyFiles: string[];
+  /** The files its scans opened, by DuckDB's profile (`Total Files Read`). */
+  readonly filesScanned: number;
+  /** What it read from each file. */
+  readonly reads: FileRead[];
 }
 
 /**
- * The Athena queries of an execution, in the order they ran, each with the bytes and files
- * DuckDB's profile says it read. A query's id is found where the state's ResultPath put it.
+ * The Athena queries of an execution, in the order they ran, each with what it read: the
+ * files and bytes from DuckDB's file-system log, the files its scans opened from its profile.
+ * A query's id is found where the state's ResultPath put it.
  */
 export function queryReads(athena: LocalAthena, machine: ResolvedStateMachine, result: ExecutionResult): QueryReads[] {
   const states = machine.definition.States as Record<string, { Type: string; Resource?: string; ResultPath?: string | null }>;
@@ -28,14 +34,15 @@ export function queryReads(athena: LocalAthena, machine: ResolvedStateMachine, r
     if (state?.Type !== 'Task' || integrationOf(state.Resource ?? '') !== 'athena:startQueryExecution.sync' || !state.ResultPath) return [];
     const queryExecutionId = valueAt(event.state.output, state.ResultPath)?.QueryExecutionId as string | undefined;
     if (!queryExecutionId) return [];
-    const profile = athena.queryProfile(queryExecutionId) ?? {};
-    const scans = scansOf(profile);
+    const reads = athena.fileReads(queryExecutionId) ?? [];
     return [{
       state: event.state.name,
       queryExecutionId,
-      bytesRead: Number(profile.total_bytes_read ?? 0),
-      filesRead: scans.reduce((sum, scan) => sum + Number(scan['Total Files Read'] ?? 0), 0),
-      files: scans.flatMap((scan) => String(scan['Filename(s)'] ?? '').split(', ').filter((file) => file !== '')),
+      bytesRead: reads.reduce((sum, read) => sum + read.bytes, 0),
+      dataFiles: reads.filter((read) => read.dataBytes > 0).map((read) => read.path),
+      footerOnlyFiles: reads.filter((read) => read.dataBytes === 0).map((read) => read.path),
+      filesScanned: scansOf(athena.queryProfile(queryExecutionId) ?? {}).reduce((sum, scan) => sum + Number(scan['Total Files Read'] ?? 0), 0),
+      reads,
     }];
   });
 }

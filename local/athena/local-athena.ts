@@ -5,6 +5,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ATHENA_CATALOG, exposeCatalog } from './catalog-views';
 import { createTableAsSelect } from './create-table-as-select';
 import { AthenaQueryError } from './errors';
+import { clearFileReads, FileRead, recordFileReads, takeFileReads } from './file-reads';
 import { quoteIdentifier, quoteString } from './identifiers';
 import { insertIntoSelect } from './insert-into-select';
 import { mergeInto } from './merge-into';
@@ -60,11 +61,13 @@ export class LocalAthena {
     // "awsdatacatalog"."db"."table" resolves too.
     await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
     await defineTrinoFunctions(connection);
+    await recordFileReads(connection);
     return new LocalAthena(instance, connection, props.catalog, props.s3, props.workDir);
   }
 
   private readonly results = new Map<string, ResultSet>();
   private readonly profiles = new Map<string, Record<string, any>>();
+  private readonly reads = new Map<string, FileRead[]>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -97,6 +100,14 @@ export class LocalAthena {
    */
   public queryProfile(queryExecutionId: string): Record<string, any> | undefined {
     return this.profiles.get(queryExecutionId);
+  }
+
+  /**
+   * The Parquet files a query read and how many bytes, from DuckDB's file-system log: the
+   * local counterpart of what Athena scans and bills.
+   */
+  public fileReads(queryExecutionId: string): FileRead[] | undefined {
+    return this.reads.get(queryExecutionId);
   }
 
   public close(): void {
@@ -150,10 +161,14 @@ export class LocalAthena {
         statement: statementText,
         lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
       };
+      // Only the statement's own reads: not those that refreshing the views made.
+      await clearFileReads(this.connection);
       const { outcome, profile: statementProfile } = await this.profiled(profile, () => runStatement(context, statement!));
+      const reads = await takeFileReads(this.connection);
       if (outcome.resultSet) this.results.set(queryExecutionId, outcome.resultSet);
       this.profiles.set(queryExecutionId, statementProfile);
-      return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: Number(statementProfile.total_bytes_read ?? 0) } });
+      this.reads.set(queryExecutionId, reads);
+      return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: reads.reduce((sum, read) => sum + read.bytes, 0) } });
     } catch (error) {
       fs.rmSync(stagingDir, { recursive: true, force: true });
       if (!(error instanceof AthenaQueryError)) throw error;
@@ -168,8 +183,8 @@ export class LocalAthena {
   }
 
   /**
-   * Runs a statement with DuckDB's profiler on and returns the profile of its last query, whose
-   * `total_bytes_read` is the local counterpart of Athena's DataScannedInBytes.
+   * Runs a statement with DuckDB's profiler on and returns the profile of its last query (or
+   * the statement's own, combined one): its operators and the files each scan opened.
    */
   private async profiled(
     file: string,

@@ -73,8 +73,7 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
   }
 }
 
-/** One profile for the queries a statement ran: their reads summed, each one a child. */
+/** One profile for the queries a statement ran, each one a child. */
 function combined(statement: string, profiles: Array<Record<string, any>>): Record<string, any> {
-  const sum = (key: string) => profiles.reduce((total, profile) => total + Number(profile[key] ?? 0), 0);
-  return { query_name: statement, total_bytes_read: sum('total_bytes_read'), total_bytes_written: sum('total_bytes_written'), children: profiles };
+  return { query_name: statement, children: profiles };
 }
