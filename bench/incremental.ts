@@ -122,18 +122,18 @@ function figuresOf(aws: LocalAws, day: string, reads: QueryReads[], transitions:
   const updates = reads.filter((query) => query.state === 'Update Target Table');
   const lookups = reads.filter((query) => query.state !== 'Update Target Table');
   const under = (directory: string) => (file: string) => file.startsWith(`${directory}${path.sep}`);
-  const bytes = (queries: QueryReads[]) => queries.reduce((sum, query) => sum + query.bytesRead, 0);
+  const bytesOf = (queries: QueryReads[]) => queries.reduce((sum, query) => sum + query.bytesRead, 0);
   return {
     day,
     newBytes: newFiles.reduce((sum, file) => sum + fs.statSync(path.join(dayDir, file)).size, 0),
     newFiles: newFiles.length,
     updates: updates.length,
-    updateBytes: bytes(updates),
+    updateBytes: bytesOf(updates),
     updateSourceFiles: updates.flatMap((query) => query.dataFiles).filter(under(sourceDir)).length,
     updateTargetFiles: updates.flatMap((query) => query.reads.map((read) => read.path)).filter(under(targetDir)).length,
-    lookupBytes: bytes(lookups),
+    lookupBytes: bytesOf(lookups),
     lookupFiles: lookups.reduce((sum, query) => sum + query.reads.length, 0),
-    totalBytes: bytes(reads),
+    totalBytes: bytesOf(reads),
     transitions,
     millis,
   };

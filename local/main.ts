@@ -5,14 +5,20 @@ import { ResolvedStateMachine, synthesizeStateMachine } from './definition';
 import { ExecutionResult } from './executor';
 import { LocalAws } from './local-aws';
 import { progressPrinter } from './progress';
+import { queryReads } from './query-reads';
 import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from './sample-data';
+import { TargetQueries } from '../src';
 
 /**
  * Synthesizes the example app, then runs its workflow twice against sample data on local
  * disk (local/.data/, recreated each time): the first run creates the target table, the second
- * adds only the day that arrived in between.
+ * adds only the day that arrived in between. With `--watermark`, the app uses
+ * `TargetQueries.appendNewerRows`: a watermark step, then windowed inserts.
  */
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const unknown = argv.filter((arg) => arg !== '--watermark');
+  if (unknown.length > 0) throw new Error(`Usage: local/main.ts [--watermark] (got ${unknown.join(' ')})`);
+  const watermark = argv.includes('--watermark');
   const dataDir = path.join(__dirname, '.data');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const aws = await LocalAws.create(dataDir);
@@ -22,7 +28,9 @@ async function main(): Promise<number> {
     console.log(`Sample data: ${SAMPLE_SOURCE.databaseName}.${SAMPLE_SOURCE.tableName}, ${firstDays.length} daily partitions (${firstDays[0]} … ${firstDays[firstDays.length - 1]}) under ${path.relative(process.cwd(), aws.s3.pathOf(`s3://${SAMPLE_SOURCE.bucketName}/${SAMPLE_SOURCE.prefix}`))}`);
 
     const synthStarted = Date.now();
-    const machine = synthesizeStateMachine(createExampleApp().app);
+    const machine = synthesizeStateMachine(createExampleApp(watermark
+      ? { queries: TargetQueries.appendNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, watermarkColumn: 'dt', columns: ['order_id', 'customer', 'amount', 'dt'] }) }
+      : {}).app);
     console.log(`Synthesized the example stack and resolved its state machine (${Object.keys(machine.definition.States).length} states) in ${Date.now() - synthStarted} ms`);
 
     const first = await run(aws, 1, machine);
@@ -47,17 +55,16 @@ async function run(aws: LocalAws, number: number, machine: ResolvedStateMachine)
   const [target] = await aws.query(
     `SELECT count(*) AS row_count, max(dt) AS watermark FROM ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}`,
   );
-  const output = result.output as Record<string, { DataScannedInBytes?: number } | undefined>;
-  const scanned = ['createTarget', 'updateTarget']
-    .filter((query) => output[query]?.DataScannedInBytes !== undefined)
-    .map((query) => `${query} read ${output[query]!.DataScannedInBytes} bytes`);
+  const scanned = queryReads(aws.athena, machine, result).map((query) => `${query.state} read ${query.bytesRead} bytes`);
+  const step = (result.output as { watermark?: { before?: string; value?: string } }).watermark;
+  const watermarkStep = step ? `watermark step: ${step.before || '(empty target)'} → ${step.value}; ` : '';
   console.log(
-    `Run ${number} SUCCEEDED: target ${pathTaken}; ${target.row_count} rows in ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}; watermark max(dt) = ${target.watermark}; ${scanned.join(', ')}; ${result.durationMillis} ms`,
+    `Run ${number} SUCCEEDED: target ${pathTaken}; ${target.row_count} rows in ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}; max(dt) = ${target.watermark}; ${watermarkStep}${scanned.join(', ')}; ${result.durationMillis} ms`,
   );
   return result;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error) => {
     console.error(error);

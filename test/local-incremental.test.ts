@@ -88,7 +88,8 @@ test('an update reads only the new partition\'s file, and finding the watermark 
   expect(update.bytesRead).toBeLessThanOrEqual(1.1 * newBytes);
   // AND the watermark lookup and the window lookups read partition metadata only
   for (const query of reads.filter((read) => read.state !== 'Update Target Table')) {
-    expect({ state: query.state, bytesRead: query.bytesRead, filesScanned: query.filesScanned }).toEqual({ state: query.state, bytesRead: 0, filesScanned: 0 });
+    expect({ state: query.state, bytesRead: query.bytesRead, filesScanned: query.filesScanned })
+      .toEqual({ state: query.state, bytesRead: 0, filesScanned: 0 });
   }
   expect(await aws.query(ALL_ROWS(TARGET))).toEqual(await aws.query(ALL_ROWS(SOURCE)));
 });

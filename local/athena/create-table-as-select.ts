@@ -66,6 +66,7 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
     : 0;
   publish(context.stagingDir, iceberg ? path.join(directory, 'data') : directory, rows);
 
+  const dataColumns = columns.length - partitionedBy.length;
   context.catalog.createTable({
     databaseName: database,
     name: table,
@@ -73,7 +74,7 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
     format: 'parquet',
     ...(iceberg
       ? { tableType: 'ICEBERG', columns: glueColumns, partitionKeys: [], partitioning: partitionedBy }
-      : { columns: glueColumns.slice(0, columns.length - partitionedBy.length), partitionKeys: glueColumns.slice(columns.length - partitionedBy.length) }),
+      : { columns: glueColumns.slice(0, dataColumns), partitionKeys: glueColumns.slice(dataColumns) }),
     compression: statement.properties.compression,
     createTime: new Date().toISOString(),
   });
