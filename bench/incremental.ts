@@ -14,7 +14,7 @@ import { TargetQueries } from '../src';
  * Bytes and files come from DuckDB's profile of each query; state transitions from the
  * execution's events.
  *
- *   npx projen bench [-- --days N --runs K --orders-per-day M]
+ *   npx projen bench [--days N] [--runs K] [--orders-per-day M] [--merge]
  */
 
 interface Options {
@@ -55,7 +55,7 @@ const FIRST_DAY = '2025-01-01';
 async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
   const args = `--days ${options.days} --runs ${options.runs} --orders-per-day ${options.ordersPerDay}${options.merge ? ' --merge' : ''}`;
-  console.log(`Command: npx projen bench -- ${args}`);
+  console.log(`Command: npx projen bench ${args}`);
   console.log(`  (AWS_REGION=us-east-1 TS_NODE_TRANSPILE_ONLY=1 ts-node --project tsconfig.dev.json bench/incremental.ts ${args})`);
   console.log(`Source: ${options.days} daily partitions of ${options.ordersPerDay} orders (one Parquet file each), then ${options.runs} runs each adding one day. Local runner: aws-local-stepfunctions + DuckDB.`);
   const started = Date.now();
