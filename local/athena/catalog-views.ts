@@ -70,5 +70,9 @@ function partitionsQuery(table: GlueTable, files: string[]): string {
     .map((key, i) => `CAST(${values[i] === undefined ? 'NULL' : quoteString(values[i]!)} AS ${duckdbType(key.type)}) AS ${quoteIdentifier(key.name)}`)
     .join(', ');
   if (rows.size === 0) return `SELECT ${select([])} WHERE false`;
-  return [...rows.values()].map((values) => `SELECT ${select(values)}`).join(' UNION ALL ');
+  // One VALUES list rather than a UNION ALL per partition: a year of days binds in a fraction of the time.
+  const columns = keys.map((_key, i) => `p${i}`);
+  const typed = keys.map((key, i) => `CAST(${columns[i]} AS ${duckdbType(key.type)}) AS ${quoteIdentifier(key.name)}`);
+  const values = [...rows.values()].map((row) => `(${row.map((value) => quoteString(value)).join(', ')})`);
+  return `SELECT ${typed.join(', ')} FROM (VALUES ${values.join(', ')}) AS partitions(${columns.join(', ')})`;
 }
