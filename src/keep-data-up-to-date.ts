@@ -335,7 +335,10 @@ export class KeepDataUpToDate extends Construct {
     const update = renderParameterizedQuery('updateTargetQuery', updateTargetQuery, placeholders,
       resolvedWatermark ? ['watermark', 'windowEnd'] : []);
     this.updateTargetQuery = update.query;
-    if (resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && !/^\s*MERGE\s/i.test(updateTargetQuery)) {
+    // A Hive target partitioned by the watermark has the partitions a lookback loads again
+    // emptied first; any other target needs an update that is idempotent on its own.
+    const rewritesPartitions = !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata;
+    if (resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && !rewritesPartitions && !/^\s*MERGE\s/i.test(updateTargetQuery)) {
       Annotations.of(this).addWarningV2(
         'cdk-keep-data-up-to-date:lookbackWithoutMerge',
         `watermark.lookbackPartitions loads the target's ${resolvedWatermark.lookbackPartitions} newest partitions again on every run, but updateTargetQuery is not a MERGE: unless it is idempotent, those rows are inserted twice.`,
@@ -377,6 +380,7 @@ export class KeepDataUpToDate extends Construct {
       updateTargetQuery: this.updateTargetQuery,
       updateParameters: update.parameters as Array<'watermark' | 'windowEnd'>,
       watermark: resolvedWatermark,
+      rewriteLocation: rewritesPartitions ? { bucket: this.targetDataLocation.bucket, prefix: this.targetDataLocation.prefix ?? '' } : undefined,
       stateMachineArnForGuard: (props.skipWhenRunning ?? true)
         ? Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
         : undefined,

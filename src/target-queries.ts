@@ -78,6 +78,14 @@ export interface AppendNewerRowsOptions {
    * @default '' (every source row)
    */
   readonly initialWatermark?: string;
+
+  /**
+   * How many of the target's newest partitions each run rewrites (deletes, then inserts again),
+   * to pick up rows that arrived late into them. See `WatermarkOptions.lookbackPartitions`.
+   *
+   * @default 0 - a late row in a partition already loaded is not loaded
+   */
+  readonly lookbackPartitions?: number;
 }
 
 /**
@@ -191,6 +199,7 @@ export abstract class TargetQueries {
       sourceTableName: options.sourceTableName,
       initialValue: options.initialWatermark,
       maxPartitionsPerQuery: options.maxPartitionsPerQuery,
+      lookbackPartitions: options.lookbackPartitions,
     });
   }
 

@@ -63,8 +63,12 @@ export interface WatermarkOptions {
    * arrived late into them. The run then starts after the target's (N+1)-th newest value rather
    * than after its newest.
    *
-   * Only for an update that is idempotent on a unique key, such as the `MERGE INTO` of
-   * `TargetQueries.mergeNewerRows`: an `INSERT` would add those rows again.
+   * For a Hive target partitioned by `column`, the workflow first deletes the objects of those
+   * partitions (under `<targetDataLocation>column=value/`), as dbt-athena's `insert_overwrite`
+   * does, so that the `INSERT` adds them again without duplicates: the role is then allowed
+   * `s3:DeleteObject` under the target prefix, and nothing else may write there. For an Iceberg
+   * target the update must be idempotent on a unique key, such as the `MERGE INTO` of
+   * `TargetQueries.mergeNewerRows`.
    *
    * @default 0
    */

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries, TargetTableType } from '../src';
 import { definitionOf, newStack } from './util';
 
 
@@ -294,7 +294,7 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
       queries: undefined,
       createTargetQuery: "CREATE TABLE t WITH (external_location = '{{targetLocation}}') AS SELECT * FROM s",
       updateTargetQuery: 'INSERT INTO t SELECT * FROM s WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
-      watermark: { column: 'dt', lookbackPartitions: 2 },
+      watermark: { column: 'dt', lookbackPartitions: 2, targetTableType: TargetTableType.ICEBERG },
     }));
     Annotations.fromStack(stack).hasWarning('/Stack/DailySales', Match.stringLikeRegexp('lookbackPartitions loads the target\'s 2 newest partitions again.*not a MERGE'));
   });
@@ -323,5 +323,70 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
     expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, {
       queries: TargetQueries.mergeNewerRows({ sourceTableName: 'raw_sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'dt'], lookbackPartitions: -1 }),
     }))).toThrow(/watermark.lookbackPartitions must be a whole number of 0 or more \(got -1\)/);
+  });
+});
+
+describe('late rows in a Hive target: lookback rewrites the newest partitions', () => {
+  const rewriting = (stack: Stack) => props(stack, {
+    queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'], lookbackPartitions: 2 }),
+  });
+
+  test('empties the partitions after the lookback watermark, page by page, before the windows insert them again', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', rewriting(stack));
+    const states = definitionOf(stack).States;
+    expect(states['Get Watermark'].Parameters.QueryString).toContain('CASE WHEN count(*) > 2 THEN min("dt") END');
+    expect(states['Get Watermark'].Parameters.QueryString).toContain('FROM "analytics"."daily_sales$partitions" GROUP BY "dt" ORDER BY "dt" DESC LIMIT 3');
+    expect(states['Start After Newest Target Value'].Next).toBe('Find Partitions To Rewrite');
+    expect(states['Start From Initial Watermark'].Next).toBe('Find Partitions To Rewrite');
+    expect(states['Find Partitions To Rewrite'].Parameters.QueryString).toBe(
+      'SELECT CAST("dt" AS varchar) AS v FROM "analytics"."daily_sales$partitions" WHERE CAST("dt" AS varchar) > ? ORDER BY 1',
+    );
+    expect(states['Find Partitions To Rewrite'].Parameters['ExecutionParameters.$']).toBe('States.Array($.watermark.literal)');
+    expect(states['Read Partitions To Rewrite'].Parameters.MaxResults).toBe(3);
+
+    const map = states['Empty Partitions To Rewrite'];
+    expect(map.Type).toBe('Map');
+    expect(map.ItemsPath).toBe('$.rewriteResult.rows[1:]');
+    expect(map.ItemSelector).toEqual({ 'value.$': '$$.Map.Item.Value.Data[0].VarCharValue' });
+    expect(map.ResultPath).toBeNull();
+    expect(map.Next).toBe('Find Next Window');
+
+    const inner = map.ItemProcessor.States;
+    expect(map.ItemProcessor.StartAt).toBe('List Partition Objects');
+    expect(inner['List Partition Objects'].Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:s3:listObjectsV2');
+    expect(inner['List Partition Objects'].Parameters).toEqual({
+      'Bucket': 'my-lake',
+      'Prefix.$': "States.Format('curated/dt={}/', $.value)",
+      'MaxKeys': 500,
+    });
+    expect(inner['Partition Has Objects?'].Choices).toEqual([{ Variable: '$.listing.Contents', IsPresent: true, Next: 'Collect Object Keys' }]);
+    expect(inner['Partition Has Objects?'].Default).toBe('Partition Emptied');
+    expect(inner['Collect Object Keys'].ItemSelector).toEqual({ 'Key.$': '$$.Map.Item.Value.Key' });
+    expect(inner['Delete Partition Objects'].Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:s3:deleteObjects');
+    expect(inner['Delete Partition Objects'].Parameters).toEqual({ Bucket: 'my-lake', Delete: { 'Objects.$': '$.keys', 'Quiet': true } });
+    expect(inner['More Objects?'].Choices).toEqual([{ Variable: '$.listing.IsTruncated', BooleanEquals: true, Next: 'List Partition Objects' }]);
+    Annotations.fromStack(stack).hasNoWarning('/Stack/DailySales', Match.stringLikeRegexp('lookbackPartitions'));
+  });
+
+  test('the role may list the target bucket and delete objects under the target prefix only', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', rewriting(stack));
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-lake']] } },
+          { Action: 's3:DeleteObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-lake/curated/*']] } },
+        ]),
+      },
+    });
+  });
+
+  test('without a lookback nothing is deleted, and the role may delete nothing', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack));
+    expect(Object.keys(definitionOf(stack).States)).not.toContain('Empty Partitions To Rewrite');
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'))).not.toContain('s3:DeleteObject');
   });
 });

@@ -7,7 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, TargetQueries } from '../src';
 
 const QUERIES = {
   createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
@@ -114,6 +114,20 @@ describe('cdk-nag AwsSolutions', () => {
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
     });
     // WHEN / THEN
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
+  test('finds nothing unacknowledged with a Hive lookback that rewrites partitions', () => {
+    const { app, stack } = newStack();
+    const lake = s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
+    new KeepDataUpToDate(stack, 'DailySales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['raw_sales'],
+      sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
+      targetDataLocation: { bucket: lake, prefix: 'curated/' },
+      queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
+    });
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -422,5 +422,24 @@ describe('the policy walker', () => {
       expect.stringMatching(/every action of \*/),
     ]));
     expect(problems.filter((problem) => problem.includes('s3:DeleteObject'))).toEqual([]);
+  });
+
+  test('with a Hive lookback the user opted into, the only delete is s3:DeleteObject under the target prefix', () => {
+    const stack = newStack();
+    const lake = s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
+    new KeepDataUpToDate(stack, 'DailySales', {
+      databaseName: 'analytics',
+      targetTableName: 'daily_sales',
+      sourceTableNames: ['raw_sales'],
+      sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
+      targetDataLocation: { bucket: lake, prefix: 'curated/' },
+      queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
+    });
+    const template = Template.fromStack(stack).toJSON();
+    const problems = policyProblems([template]);
+    expect(problems).toEqual([expect.stringMatching(/: s3:DeleteObject deletes$/)]);
+    const deletes = policyDocuments(template).flatMap(({ document }) => [document.Statement].flat())
+      .filter((statement: any) => [statement.Action].flat().includes('s3:DeleteObject'));
+    expect(deletes.map((statement: any) => flatten(statement.Resource))).toEqual(['arn:<AWS::Partition>:s3:::my-lake/curated/*']);
   });
 });

@@ -1,10 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { workGroupArn } from './athena-arns';
 import { AthenaQueryTask } from './athena-query-task';
 import { glueTableArns } from './glue-arns';
+import { partitionRewrite } from './partition-rewrite';
 import { lookbackValueQuery, newestValueQuery, quoteIdentifier, quoteLiteral } from './sql';
 
 /** The transient Athena errors that a retry with backoff gets past. */
@@ -36,6 +38,11 @@ export interface WorkflowProps {
   /** With a watermark: which bound each `?` of the update statement takes, in order. */
   readonly updateParameters: Array<'watermark' | 'windowEnd'>;
   readonly watermark?: ResolvedWatermark;
+  /**
+   * The target's location, when the partitions a lookback loads again are emptied first
+   * (a Hive target partitioned by the watermark column).
+   */
+  readonly rewriteLocation?: { readonly bucket: s3.IBucket; readonly prefix: string };
   /** The state machine's own ARN, when executions that find another one running end at once. */
   readonly stateMachineArnForGuard?: string;
 }
@@ -129,11 +136,11 @@ function watermarkLoop(
     ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
   const target = table(props.targetTableName, watermark.targetPartitionMetadata);
-  const readResult = (id: string, queryPath: string, resultPath: string) => new tasks.CallAwsService(scope, id, {
+  const readResult = (id: string, queryPath: string, resultPath: string, maxResults = 2) => new tasks.CallAwsService(scope, id, {
     service: 'athena',
     action: 'getQueryResults',
     iamResources: [workGroupArn(scope, props.workGroupName)],
-    parameters: { QueryExecutionId: sfn.JsonPath.stringAt(`${queryPath}.QueryExecutionId`), MaxResults: 2 },
+    parameters: { QueryExecutionId: sfn.JsonPath.stringAt(`${queryPath}.QueryExecutionId`), MaxResults: maxResults },
     resultSelector: { rows: sfn.JsonPath.listAt('$.ResultSet.Rows') },
     resultPath,
   }).addRetry({
@@ -196,7 +203,19 @@ function watermarkLoop(
   findWindow.next(readWindow).next(new sfn.Choice(scope, 'Newer Source Data?')
     .when(sfn.Condition.isPresent(value('$.windowResult')), setWindow.next(update).next(advance).next(findWindow))
     .otherwise(upToDate));
+  const load = props.rewriteLocation
+    ? partitionRewrite(scope, {
+      databaseName: props.databaseName,
+      targetTableName: props.targetTableName,
+      column: watermark.column,
+      partitions: watermark.lookbackPartitions,
+      targetBucket: props.rewriteLocation.bucket,
+      targetPrefix: props.rewriteLocation.prefix,
+      query,
+      readResult,
+    }).next(findWindow)
+    : findWindow;
   return getWatermark.next(readWatermark).next(new sfn.Choice(scope, 'Target Has Rows?')
-    .when(sfn.Condition.isPresent(value('$.watermarkResult')), fromTarget.next(findWindow))
-    .otherwise(fromInitial.next(findWindow)));
+    .when(sfn.Condition.isPresent(value('$.watermarkResult')), fromTarget.next(load))
+    .otherwise(fromInitial.next(load)));
 }

@@ -1,0 +1,91 @@
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { quoteIdentifier } from './sql';
+
+export interface PartitionRewriteProps {
+  readonly databaseName: string;
+  readonly targetTableName: string;
+  /** The partition column, which is the watermark column. */
+  readonly column: string;
+  /** How many of the target's newest partitions are rewritten. */
+  readonly partitions: number;
+  readonly targetBucket: s3.IBucket;
+  /** The target's key prefix, ending in '/' (or empty). */
+  readonly targetPrefix: string;
+  /** Starts a query and waits for it, with the workflow's retry policy. */
+  readonly query: (id: string, sql: string, comment: string, resultPath: string, parameters?: string) => sfn.TaskStateBase;
+  /** Reads a query's first rows, with the workflow's retry policy. */
+  readonly readResult: (id: string, queryPath: string, resultPath: string, maxResults: number) => sfn.TaskStateBase;
+}
+
+/**
+ * Empties the target's partitions that come after the watermark, so that the windows that
+ * follow insert them again, late rows included, and nothing twice (as dbt-athena's
+ * `insert_overwrite` does). Their objects are deleted, the partitions stay registered.
+ *
+ * A Hive table keeps partition `v` of column `c` under `<location>c=v/`: that prefix is listed
+ * and deleted, a page of keys at a time, until it is empty. If the execution fails between the delete
+ * and the insert, the next one finds the partition empty but registered, and rewrites it again.
+ */
+export function partitionRewrite(scope: Construct, props: PartitionRewriteProps): sfn.Chain {
+  const column = quoteIdentifier(props.column);
+  const find = props.query('Find Partitions To Rewrite',
+    `SELECT CAST(${column} AS varchar) AS v FROM ${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${props.targetTableName}$partitions`)}`
+    + ` WHERE CAST(${column} AS varchar) > ? ORDER BY 1`,
+    `Lists the target's ${props.partitions} newest partitions, which are rewritten`, '$.rewriteQuery', 'States.Array($.watermark.literal)');
+  // One header row, then at most `partitions` values.
+  const read = props.readResult('Read Partitions To Rewrite', '$.rewriteQuery', '$.rewriteResult', props.partitions + 1);
+
+  const list = new tasks.CallAwsService(scope, 'List Partition Objects', {
+    service: 's3',
+    action: 'listObjectsV2',
+    iamAction: 's3:ListBucket',
+    iamResources: [props.targetBucket.bucketArn],
+    parameters: {
+      Bucket: props.targetBucket.bucketName,
+      Prefix: sfn.JsonPath.format(`${escapeFormat(props.targetPrefix)}${escapeFormat(props.column)}={}/`, sfn.JsonPath.stringAt('$.value')),
+      // A page of keys stays well below Step Functions' 256 KB payload limit.
+      MaxKeys: 500,
+    },
+    resultPath: '$.listing',
+  });
+  const keys = new sfn.Map(scope, 'Collect Object Keys', {
+    itemsPath: '$.listing.Contents',
+    itemSelector: { 'Key.$': '$$.Map.Item.Value.Key' },
+    resultPath: '$.keys',
+  }).itemProcessor(new sfn.Pass(scope, 'Object Key'));
+  const remove = new tasks.CallAwsService(scope, 'Delete Partition Objects', {
+    service: 's3',
+    action: 'deleteObjects',
+    iamAction: 's3:DeleteObject',
+    iamResources: [props.targetBucket.arnForObjects(`${props.targetPrefix}*`)],
+    parameters: {
+      Bucket: props.targetBucket.bucketName,
+      Delete: { Objects: sfn.JsonPath.listAt('$.keys'), Quiet: true },
+    },
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  const emptied = new sfn.Succeed(scope, 'Partition Emptied');
+  // Deleted keys no longer list: the next page is the first page of what is left.
+  list.next(new sfn.Choice(scope, 'Partition Has Objects?')
+    .when(sfn.Condition.isPresent('$.listing.Contents'), keys.next(remove).next(new sfn.Choice(scope, 'More Objects?')
+      .when(sfn.Condition.booleanEquals('$.listing.IsTruncated', true), list)
+      .otherwise(emptied)))
+    .otherwise(emptied));
+
+  const rewrite = new sfn.Map(scope, 'Empty Partitions To Rewrite', {
+    comment: 'Deletes the objects of each partition that the windows insert again',
+    itemsPath: '$.rewriteResult.rows[1:]',
+    itemSelector: { 'value.$': '$$.Map.Item.Value.Data[0].VarCharValue' },
+    maxConcurrency: 10,
+    resultPath: sfn.JsonPath.DISCARD,
+  }).itemProcessor(list);
+  return find.next(read).next(rewrite);
+}
+
+/** Escapes a literal for States.Format, where `{`, `}`, `'` and `\` are special. */
+function escapeFormat(text: string): string {
+  return text.replace(/[{}'\\]/g, (c) => `\\${c}`);
+}
