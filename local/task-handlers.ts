@@ -1,6 +1,7 @@
 import { QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
 import { GlueCatalog } from './glue-catalog';
 import type { LocalAws } from './local-aws';
+import type { DeleteObjectsInput, ListObjectsV2Input } from './local-s3';
 
 /** Where a Task state runs: its name and its `Resource`. */
 export interface TaskState {
@@ -82,5 +83,8 @@ export function localTaskHandlers(aws: LocalAws): TaskHandlers {
     'aws-sdk:sfn:listExecutions': (input: { StateMachineArn: string; StatusFilter?: string; MaxResults?: number }) => ({
       Executions: aws.executions.list(input.StateMachineArn, input.StatusFilter).slice(0, input.MaxResults || 100),
     }),
+
+    'aws-sdk:s3:listObjectsV2': (input: ListObjectsV2Input) => aws.s3.listObjectsV2(input),
+    'aws-sdk:s3:deleteObjects': (input: DeleteObjectsInput) => aws.s3.deleteObjects(input),
   };
 }
