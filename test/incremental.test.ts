@@ -347,13 +347,16 @@ describe('late rows in a Hive target: lookback rewrites the newest partitions', 
 
     const map = states['Empty Partitions To Rewrite'];
     expect(map.Type).toBe('Map');
-    expect(map.ItemsPath).toBe('$.rewriteResult.rows[1:]');
-    expect(map.ItemSelector).toEqual({ 'value.$': '$$.Map.Item.Value.Data[0].VarCharValue' });
+    expect(map.ItemsPath).toBe('$.rewriteResult.rows');
+    expect(map.ItemSelector).toEqual({ 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value.Data[0].VarCharValue' });
     expect(map.ResultPath).toBeNull();
     expect(map.Next).toBe('Find Next Window');
 
     const inner = map.ItemProcessor.States;
-    expect(map.ItemProcessor.StartAt).toBe('List Partition Objects');
+    // Row 0 of the query results is the header.
+    expect(map.ItemProcessor.StartAt).toBe('Header Row?');
+    expect(inner['Header Row?'].Choices).toEqual([{ Variable: '$.index', NumericEquals: 0, Next: 'Skip Header Row' }]);
+    expect(inner['Header Row?'].Default).toBe('List Partition Objects');
     expect(inner['List Partition Objects'].Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:s3:listObjectsV2');
     expect(inner['List Partition Objects'].Parameters).toEqual({
       'Bucket': 'my-lake',

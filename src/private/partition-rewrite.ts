@@ -75,13 +75,16 @@ export function partitionRewrite(scope: Construct, props: PartitionRewriteProps)
       .otherwise(emptied)))
     .otherwise(emptied));
 
+  // Row 0 is the header: a Map's ItemsPath takes no slice, so that item ends at once.
   const rewrite = new sfn.Map(scope, 'Empty Partitions To Rewrite', {
     comment: 'Deletes the objects of each partition that the windows insert again',
-    itemsPath: '$.rewriteResult.rows[1:]',
-    itemSelector: { 'value.$': '$$.Map.Item.Value.Data[0].VarCharValue' },
+    itemsPath: '$.rewriteResult.rows',
+    itemSelector: { 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value.Data[0].VarCharValue' },
     maxConcurrency: 10,
     resultPath: sfn.JsonPath.DISCARD,
-  }).itemProcessor(list);
+  }).itemProcessor(new sfn.Choice(scope, 'Header Row?')
+    .when(sfn.Condition.numberEquals('$.index', 0), new sfn.Succeed(scope, 'Skip Header Row'))
+    .otherwise(list));
   return find.next(read).next(rewrite);
 }
 
