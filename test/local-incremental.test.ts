@@ -14,11 +14,12 @@ const COLUMNS = ['order_id', 'customer', 'amount', 'dt'];
 const ALL_ROWS = (table: string) => `SELECT order_id, customer, amount, dt FROM ${table} ORDER BY dt, order_id`;
 const KEY_COUNTS = `SELECT count(*) AS n, count(DISTINCT order_id) AS keys FROM ${TARGET}`;
 
-const appendNewerRows = (maxPartitionsPerQuery?: number) => TargetQueries.appendNewerRows({
+const appendNewerRows = (maxPartitionsPerQuery?: number, lookbackPartitions?: number) => TargetQueries.appendNewerRows({
   sourceTableName: SAMPLE_SOURCE.tableName,
   watermarkColumn: 'dt',
   columns: COLUMNS,
   maxPartitionsPerQuery,
+  lookbackPartitions,
 });
 const machineOf = (options: Parameters<typeof createExampleApp>[0]) => synthesizeStateMachine(createExampleApp(options).app);
 
@@ -26,11 +27,13 @@ let append: ResolvedStateMachine;
 let appendInChunksOf3: ResolvedStateMachine;
 let appendUnguarded: ResolvedStateMachine;
 let merge: ResolvedStateMachine;
+let appendWithLookback: ResolvedStateMachine;
 
 beforeAll(() => {
   append = machineOf({ queries: appendNewerRows() });
   appendInChunksOf3 = machineOf({ queries: appendNewerRows(3) });
   appendUnguarded = machineOf({ queries: appendNewerRows(), skipWhenRunning: false });
+  appendWithLookback = machineOf({ queries: appendNewerRows(100, 1) });
   merge = machineOf({
     queries: TargetQueries.mergeNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: COLUMNS }),
   });
@@ -214,6 +217,37 @@ describe('late rows', () => {
       await aws.query(`SELECT order_id, customer, amount, dt FROM ${SOURCE} WHERE order_id <> '${LATE.orderId}' ORDER BY dt, order_id`),
     );
     expect(await aws.query(KEY_COUNTS)).toEqual([{ n: '30', keys: '30' }]);
+  });
+});
+
+describe('late rows in a Hive target with lookbackPartitions', () => {
+  const LATE = { orderId: 'o-2026-01-05-late', customer: 'customer-late', amount: 12.34, dt: '2026-01-05' };
+
+  test('the newest loaded partition is emptied and loaded again: the late row is in, nothing is twice', async () => {
+    // GIVEN a target appended from five days of source
+    const aws = await environment(5);
+    expect((await aws.startExecution(appendWithLookback)).status).toBe('SUCCEEDED');
+    const targetDay = (day: string) => path.join(aws.s3.pathOf(`s3://${SAMPLE_SOURCE.bucketName}/${EXAMPLE_TARGET.prefix}`), `dt=${day}`);
+    const filesBefore = (day: string) => fs.readdirSync(targetDay(day)).sort();
+    const day4Files = filesBefore('2026-01-04');
+    const day5Files = filesBefore('2026-01-05');
+
+    // WHEN a row arrives late in the newest loaded day, and a new day arrives
+    await addSourceOrders(aws, [LATE]);
+    await addSourcePartitions(aws, ['2026-01-06']);
+    const run = await aws.startExecution(appendWithLookback);
+
+    // THEN the run started after the second-newest day, emptied the newest one, and loaded it and the new day
+    expect(run.status).toBe('SUCCEEDED');
+    expect((run.output as { watermark: { before: string } }).watermark.before).toBe('2026-01-04');
+    expect(run.statesEntered).toContain('Empty Partitions To Rewrite');
+    expect(run.statesEntered).toContain('Delete Partition Objects');
+    // AND the target equals the source, late row included, with no row twice
+    expect(await aws.query(ALL_ROWS(TARGET))).toEqual(await aws.query(ALL_ROWS(SOURCE)));
+    expect(await aws.query(KEY_COUNTS)).toEqual([{ n: '31', keys: '31' }]);
+    // AND only the rewritten day's files were replaced
+    expect(filesBefore('2026-01-04')).toEqual(day4Files);
+    expect(filesBefore('2026-01-05').some((file) => day5Files.includes(file))).toBe(false);
   });
 });
 
