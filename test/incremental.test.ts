@@ -368,7 +368,12 @@ describe('late rows in a Hive target: lookback rewrites the newest partitions', 
     expect(inner['Collect Object Keys'].ItemSelector).toEqual({ 'Key.$': '$$.Map.Item.Value.Key' });
     expect(inner['Delete Partition Objects'].Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:s3:deleteObjects');
     expect(inner['Delete Partition Objects'].Parameters).toEqual({ Bucket: 'my-lake', Delete: { 'Objects.$': '$.keys', 'Quiet': true } });
-    expect(inner['More Objects?'].Choices).toEqual([{ Variable: '$.listing.IsTruncated', BooleanEquals: true, Next: 'List Partition Objects' }]);
+    expect(inner['Delete Partition Objects'].ResultPath).toBe('$.deleted');
+    expect(inner['More Objects?'].Choices).toEqual([
+      { Variable: '$.deleted.Errors', IsPresent: true, Next: 'Partition Not Emptied' },
+      { Variable: '$.listing.IsTruncated', BooleanEquals: true, Next: 'List Partition Objects' },
+    ]);
+    expect(inner['Partition Not Emptied']).toEqual(expect.objectContaining({ Type: 'Fail', Error: 'KeepDataUpToDate.PartitionNotEmptied' }));
     Annotations.fromStack(stack).hasNoWarning('/Stack/DailySales', Match.stringLikeRegexp('lookbackPartitions'));
   });
 

@@ -249,6 +249,26 @@ describe('late rows in a Hive target with lookbackPartitions', () => {
     expect(filesBefore('2026-01-04')).toEqual(day4Files);
     expect(filesBefore('2026-01-05').some((file) => day5Files.includes(file))).toBe(false);
   });
+
+  test('an object S3 could not delete fails the execution before the partition is inserted again', async () => {
+    // GIVEN a loaded target, a late row, and an S3 that fails to delete one key
+    const aws = await environment(5);
+    expect((await aws.startExecution(appendWithLookback)).status).toBe('SUCCEEDED');
+    const rowsBefore = await aws.query(ALL_ROWS(TARGET));
+    await addSourceOrders(aws, [LATE]);
+    aws.handlers['aws-sdk:s3:deleteObjects'] = (input: { Delete: { Objects: Array<{ Key: string }> } }) => ({
+      Errors: [{ Key: input.Delete.Objects[0].Key, Code: 'AccessDenied', Message: 'Access Denied' }],
+    });
+
+    // WHEN the workflow runs
+    const run = await aws.startExecution(appendWithLookback);
+
+    // THEN it fails, naming why, without running an update, and the target is as it was
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('KeepDataUpToDate.PartitionNotEmptied');
+    expect(run.statesEntered).not.toContain('Update Target Table');
+    expect(await aws.query(ALL_ROWS(TARGET))).toEqual(rowsBefore);
+  });
 });
 
 test('a re-run with no new source data runs no update and reports that the target is up to date', async () => {

@@ -65,12 +65,19 @@ export function partitionRewrite(scope: Construct, props: PartitionRewriteProps)
       Bucket: props.targetBucket.bucketName,
       Delete: { Objects: sfn.JsonPath.listAt('$.keys'), Quiet: true },
     },
-    resultPath: sfn.JsonPath.DISCARD,
+    // Quiet: the response holds only the keys S3 could not delete.
+    resultPath: '$.deleted',
   });
   const emptied = new sfn.Succeed(scope, 'Partition Emptied');
+  // A key left behind would be read again beside its rewritten rows: stop before inserting.
+  const notEmptied = new sfn.Fail(scope, 'Partition Not Emptied', {
+    error: 'KeepDataUpToDate.PartitionNotEmptied',
+    cause: 'S3 could not delete every object of a partition to rewrite; its rows were not inserted again',
+  });
   // Deleted keys no longer list: the next page is the first page of what is left.
   list.next(new sfn.Choice(scope, 'Partition Has Objects?')
     .when(sfn.Condition.isPresent('$.listing.Contents'), keys.next(remove).next(new sfn.Choice(scope, 'More Objects?')
+      .when(sfn.Condition.isPresent('$.deleted.Errors'), notEmptied)
       .when(sfn.Condition.booleanEquals('$.listing.IsTruncated', true), list)
       .otherwise(emptied)))
     .otherwise(emptied));
