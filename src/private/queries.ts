@@ -1,0 +1,60 @@
+import { Token } from 'aws-cdk-lib';
+import { validateGlueName } from './validation';
+import { ResolvedWatermark } from './workflow';
+import { TargetQueries } from '../target-queries';
+import { TargetTableType, WatermarkOptions } from '../watermark';
+
+/** The props that name the statements, one way or the other. */
+export interface QuerySources {
+  readonly createTargetQuery?: string;
+  readonly updateTargetQuery?: string;
+  readonly watermark?: WatermarkOptions;
+  readonly queries?: TargetQueries;
+}
+
+/** The statements and watermark, from `queries` or from the props it replaces. */
+export function chooseQueries(props: QuerySources): { createTargetQuery: string; updateTargetQuery: string; watermark?: WatermarkOptions } {
+  if (props.queries) {
+    const replaced = { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark };
+    for (const [name, value] of Object.entries(replaced)) {
+      if (value !== undefined) throw new Error(`${name} cannot be combined with queries, which sets it`);
+    }
+    return props.queries;
+  }
+  if (props.createTargetQuery === undefined || props.updateTargetQuery === undefined) {
+    throw new Error('createTargetQuery and updateTargetQuery are required unless queries is set');
+  }
+  return { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark };
+}
+
+/** The watermark with every default applied, validated against the source tables. */
+export function resolveWatermark(watermark: WatermarkOptions, sourceTableNames: string[]): ResolvedWatermark {
+  validateGlueName('watermark.column', watermark.column);
+  const sourceTableName = watermark.sourceTableName ?? (sourceTableNames.length === 1 ? sourceTableNames[0] : undefined);
+  if (sourceTableName === undefined) {
+    throw new Error(`watermark.sourceTableName must name the source table that bounds each window when there are ${sourceTableNames.length} source tables`);
+  }
+  if (!sourceTableNames.includes(sourceTableName)) {
+    throw new Error(`watermark.sourceTableName must be one of sourceTableNames (got '${sourceTableName}')`);
+  }
+  const maxPartitionsPerQuery = watermark.maxPartitionsPerQuery ?? 100;
+  const validCount = Number.isInteger(maxPartitionsPerQuery) && maxPartitionsPerQuery >= 1 && maxPartitionsPerQuery <= 100;
+  if (!Token.isUnresolved(maxPartitionsPerQuery) && !validCount) {
+    throw new Error(`watermark.maxPartitionsPerQuery must be a whole number from 1 to 100, Athena's limit (got ${maxPartitionsPerQuery})`);
+  }
+  const lookbackPartitions = watermark.lookbackPartitions ?? 0;
+  if (!Token.isUnresolved(lookbackPartitions) && (!Number.isInteger(lookbackPartitions) || lookbackPartitions < 0)) {
+    throw new Error(`watermark.lookbackPartitions must be a whole number of 0 or more (got ${lookbackPartitions})`);
+  }
+  const partitionColumn = watermark.partitionColumn ?? true;
+  return {
+    column: watermark.column,
+    partitionColumn,
+    sourceTableName,
+    initialValue: watermark.initialValue ?? '',
+    maxPartitionsPerQuery,
+    lookbackPartitions,
+    // Iceberg's $partitions table describes partitions as a row, not as columns.
+    targetPartitionMetadata: partitionColumn && (watermark.targetTableType ?? TargetTableType.HIVE) === TargetTableType.HIVE,
+  };
+}
