@@ -1,18 +1,12 @@
-import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { KeepDataUpToDate, TargetQueries } from '../src';
+import { addCustomisedInstances, QUERIES } from './fixtures';
 
-const QUERIES = {
-  createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
-  updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
-};
 
 function newStack(): { app: App; stack: Stack } {
   const app = new App();
@@ -57,62 +51,10 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('finds nothing unacknowledged with customised props, Lake Formation grants, a schedule and three instances', () => {
-    // GIVEN customer managed keys, an access-log bucket, full logging, a scan cutoff, several sources
+    // GIVEN customer managed keys, an access-log bucket, full logging, a scan cutoff, several sources,
+    // an existing workgroup and a schedule
     const { app, stack } = newStack();
-    const dataKey = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
-    const resultsKey = new kms.Key(stack, 'ResultsKey', { enableKeyRotation: true });
-    const accessLogs = new s3.Bucket(stack, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log destination; logging it into itself would loop',
-    });
-    const sales = new KeepDataUpToDate(stack, 'Sales', {
-      databaseName: 'analytics',
-      targetTableName: 'daily_sales',
-      sourceTableNames: ['sales', 'stores'],
-      sourceDataLocations: [
-        { bucket: s3.Bucket.fromBucketAttributes(stack, 'SalesBucket', { bucketName: 'sales-raw', encryptionKey: dataKey }), prefix: 'sales/daily/' },
-        { bucket: s3.Bucket.fromBucketName(stack, 'StoresBucket', 'reference-data') },
-      ],
-      targetDataLocation: {
-        bucket: s3.Bucket.fromBucketAttributes(stack, 'LakeBucket', { bucketName: 'curated-lake', encryptionKey: dataKey }),
-        prefix: 'curated/daily_sales/',
-      },
-      resultsEncryptionKey: resultsKey,
-      resultsExpiration: Duration.days(7),
-      bytesScannedCutoffPerQuery: Size.gibibytes(10),
-      serverAccessLogsBucket: accessLogs,
-      logLevel: sfn.LogLevel.ALL,
-      logRetention: logs.RetentionDays.THREE_MONTHS,
-      ...QUERIES,
-    });
-    sales.grantLakeFormationPermissions({ targetTableExists: true, targetLocationRegistered: true });
-    // and a second instance in an existing workgroup, writing to a given results bucket
-    new KeepDataUpToDate(stack, 'Stores', {
-      databaseName: 'analytics',
-      targetTableName: 'store_totals',
-      sourceTableNames: ['stores'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Reference', 'reference-data'), prefix: 'stores/' }],
-      workGroupName: 'analytics-team',
-      resultsBucket: s3.Bucket.fromBucketAttributes(stack, 'TeamResults', { bucketName: 'team-athena-results', encryptionKey: resultsKey }),
-      resultsPrefix: 'store-totals/',
-      ...QUERIES,
-    });
-    // and a third on a schedule, loading watermark windows
-    new KeepDataUpToDate(stack, 'Totals', {
-      databaseName: 'analytics',
-      targetTableName: 'hourly_totals',
-      sourceTableNames: ['sales'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'HourlySales', 'sales-raw'), prefix: 'sales/hourly/' }],
-      createTargetQuery: QUERIES.createTargetQuery,
-      updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
-      watermark: { column: 'dt' },
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
-    });
+    addCustomisedInstances(stack);
     // WHEN / THEN
     expect(unacknowledged(app, stack)).toEqual([]);
   });

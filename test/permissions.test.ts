@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
+import { addCustomisedInstances, QUERIES } from './fixtures';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -13,10 +13,6 @@ const IMPORTED_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34c
 const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
 const glueArn = (resource: string) => arn(`:glue:${REGION}:${ACCOUNT}:${resource}`);
 const s3Arn = (resource: string) => arn(`:s3:::${resource}`);
-const QUERIES = {
-  createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
-  updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
-};
 
 function newStack(): Stack {
   return new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
@@ -353,45 +349,7 @@ describe('the policy walker', () => {
     templates.push(Template.fromStack(defaults).toJSON());
 
     const customised = newStack();
-    const dataKey = new kms.Key(customised, 'DataKey', { enableKeyRotation: true });
-    const resultsKey = new kms.Key(customised, 'ResultsKey', { enableKeyRotation: true });
-    const first = new KeepDataUpToDate(customised, 'Sales', {
-      databaseName: 'analytics',
-      targetTableName: 'daily_sales',
-      sourceTableNames: ['sales', 'stores'],
-      sourceDataLocations: [
-        { bucket: s3.Bucket.fromBucketAttributes(customised, 'SalesBucket', { bucketName: 'sales-raw', encryptionKey: dataKey }), prefix: 'sales/' },
-        { bucket: s3.Bucket.fromBucketName(customised, 'StoresBucket', 'reference-data') },
-      ],
-      targetDataLocation: {
-        bucket: s3.Bucket.fromBucketAttributes(customised, 'LakeBucket', { bucketName: 'curated-lake', encryptionKey: dataKey }),
-        prefix: 'curated/',
-      },
-      resultsEncryptionKey: resultsKey,
-      serverAccessLogsBucket: s3.Bucket.fromBucketName(customised, 'AccessLogs', 'access-logs'),
-      ...QUERIES,
-    });
-    first.grantLakeFormationPermissions({ targetTableExists: true, targetLocationRegistered: true });
-    new KeepDataUpToDate(customised, 'Stores', {
-      databaseName: 'analytics',
-      targetTableName: 'store_totals',
-      sourceTableNames: ['stores'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(customised, 'Reference', 'reference-data'), prefix: 'stores/' }],
-      workGroupName: 'analytics-team',
-      resultsBucket: s3.Bucket.fromBucketName(customised, 'TeamResults', 'team-athena-results'),
-      ...QUERIES,
-    });
-    // and a third on a schedule, loading watermark windows
-    new KeepDataUpToDate(customised, 'Totals', {
-      databaseName: 'analytics',
-      targetTableName: 'hourly_totals',
-      sourceTableNames: ['sales'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(customised, 'HourlySales', 'sales-raw'), prefix: 'sales/hourly/' }],
-      createTargetQuery: QUERIES.createTargetQuery,
-      updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
-      watermark: { column: 'dt' },
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
-    });
+    addCustomisedInstances(customised);
     templates.push(Template.fromStack(customised).toJSON());
 
     expect(policyDocuments(templates[0]).length).toBeGreaterThan(0);
