@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, TargetQueries } from '../src';
 
 /** Statements that satisfy the construct's checks; what they do is beside the point. */
 export const QUERIES = {
@@ -69,5 +69,18 @@ export function addCustomisedInstances(stack: Stack): void {
     updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
     watermark: { column: 'dt' },
     schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+  });
+}
+
+/** An instance whose Hive target has its newest partition rewritten on every run (the one that may delete). */
+export function addHiveLookbackInstance(stack: Stack): KeepDataUpToDate {
+  const lake = s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
+  return new KeepDataUpToDate(stack, 'DailySales', {
+    databaseName: 'analytics',
+    targetTableName: 'daily_sales',
+    sourceTableNames: ['raw_sales'],
+    sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
+    targetDataLocation: { bucket: lake, prefix: 'curated/' },
+    queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
   });
 }

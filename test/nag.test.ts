@@ -4,8 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { KeepDataUpToDate, TargetQueries } from '../src';
-import { addCustomisedInstances, QUERIES } from './fixtures';
+import { KeepDataUpToDate } from '../src';
+import { addCustomisedInstances, addHiveLookbackInstance, QUERIES } from './fixtures';
 
 
 function newStack(): { app: App; stack: Stack } {
@@ -61,15 +61,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('finds nothing unacknowledged with a Hive lookback that rewrites partitions', () => {
     const { app, stack } = newStack();
-    const lake = s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
-    new KeepDataUpToDate(stack, 'DailySales', {
-      databaseName: 'analytics',
-      targetTableName: 'daily_sales',
-      sourceTableNames: ['raw_sales'],
-      sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
-      targetDataLocation: { bucket: lake, prefix: 'curated/' },
-      queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
-    });
+    addHiveLookbackInstance(stack);
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 

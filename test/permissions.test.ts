@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
-import { addCustomisedInstances, QUERIES } from './fixtures';
+import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
+import { addCustomisedInstances, addHiveLookbackInstance, QUERIES } from './fixtures';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -384,15 +384,7 @@ describe('the policy walker', () => {
 
   test('with a Hive lookback the user opted into, the only delete is s3:DeleteObject under the target prefix', () => {
     const stack = newStack();
-    const lake = s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
-    new KeepDataUpToDate(stack, 'DailySales', {
-      databaseName: 'analytics',
-      targetTableName: 'daily_sales',
-      sourceTableNames: ['raw_sales'],
-      sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
-      targetDataLocation: { bucket: lake, prefix: 'curated/' },
-      queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
-    });
+    addHiveLookbackInstance(stack);
     const template = Template.fromStack(stack).toJSON();
     const problems = policyProblems([template]);
     expect(problems).toEqual([expect.stringMatching(/: s3:DeleteObject deletes$/)]);
