@@ -1,6 +1,8 @@
 /**
  * Runs the workflow's queries in a workgroup that already exists and enforces its own result
- * location, passed to the construct by name together with that location's bucket.
+ * location, passed to the construct by name together with that location's bucket. Athena fails
+ * a Hive CTAS with `external_location` in such a workgroup, so the summary is an Iceberg table,
+ * whose `location` keeps it under its own prefix.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';

@@ -7,6 +7,22 @@ export interface CfnTemplate {
   readonly Resources?: Record<string, { Type: string; Properties?: Record<string, any> }>;
 }
 
+/**
+ * What the local Athena needs to know of a workgroup the template creates: whether it enforces
+ * its configuration, and its result configuration and data usage control.
+ */
+export interface LocalWorkGroup {
+  readonly name: string;
+  /** Whether the workgroup's settings override the client's ("Override client-side settings"). */
+  readonly enforceConfiguration: boolean;
+  readonly outputLocation?: string;
+  /** `SSE_S3`, `SSE_KMS` or `CSE_KMS`. */
+  readonly encryptionOption?: string;
+  readonly kmsKey?: string;
+  /** The most bytes one query may scan before Athena cancels it. */
+  readonly bytesScannedCutoffPerQuery?: number;
+}
+
 /** A state machine of a template, with its definition resolved to plain ASL. */
 export interface ResolvedStateMachine {
   readonly logicalId: string;
@@ -15,6 +31,8 @@ export interface ResolvedStateMachine {
   /** The ARN it would have in the local account and region. */
   readonly arn: string;
   readonly definition: StateMachineDefinition;
+  /** The workgroups the same template creates, by name and by local name, so that their queries run under their rules. */
+  readonly workGroups?: Record<string, LocalWorkGroup>;
 }
 
 /**
@@ -24,6 +42,7 @@ export interface ResolvedStateMachine {
 export function stateMachinesOf(template: CfnTemplate, pseudo: PseudoParameters = LOCAL_PSEUDO_PARAMETERS): ResolvedStateMachine[] {
   const resources = template.Resources ?? {};
   const intrinsics = new CfnIntrinsics(resources, pseudo);
+  const workGroups = workGroupsOf(resources, intrinsics);
   return Object.entries(resources)
     .filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine')
     .map(([logicalId, resource]) => {
@@ -39,6 +58,7 @@ export function stateMachinesOf(template: CfnTemplate, pseudo: PseudoParameters 
         name,
         arn: `arn:${pseudo.partition}:states:${pseudo.region}:${pseudo.accountId}:stateMachine:${name}`,
         definition: JSON.parse(text) as StateMachineDefinition,
+        workGroups,
       };
     });
 }
@@ -61,4 +81,25 @@ export function synthesizeStateMachine(app: App | Stage, stackName?: string, log
     throw new Error(`Expected one stack with a state machine${stackName ? ` named '${stackName}'` : ''}, found ${machines.length}`);
   }
   return stateMachineOf(machines[0].template, logicalId);
+}
+
+function workGroupsOf(resources: NonNullable<CfnTemplate['Resources']>, intrinsics: CfnIntrinsics): Record<string, LocalWorkGroup> {
+  const workGroups: Record<string, LocalWorkGroup> = {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::Athena::WorkGroup') continue;
+    const properties = intrinsics.resolve(resource.Properties ?? {}) as Record<string, any>;
+    const configuration = properties.WorkGroupConfiguration ?? {};
+    const results = configuration.ResultConfiguration ?? {};
+    // A definition names the workgroup by `Ref` (its local name) or by its name.
+    workGroups[localName(logicalId)] = workGroups[properties.Name] = {
+      name: properties.Name,
+      // CloudFormation's default for EnforceWorkGroupConfiguration is true.
+      enforceConfiguration: configuration.EnforceWorkGroupConfiguration ?? true,
+      outputLocation: results.OutputLocation,
+      encryptionOption: results.EncryptionConfiguration?.EncryptionOption,
+      kmsKey: results.EncryptionConfiguration?.KmsKey,
+      bytesScannedCutoffPerQuery: configuration.BytesScannedCutoffPerQuery,
+    };
+  }
+  return workGroups;
 }

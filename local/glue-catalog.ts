@@ -23,6 +23,12 @@ export interface GlueTable {
   readonly tableType?: 'ICEBERG';
   /** An Iceberg table's partition columns (identity transforms), which lay out its data files. */
   readonly partitioning?: string[];
+  /**
+   * The table's parameters beyond those the local catalog sets itself, e.g.
+   * `projection.enabled: 'true'` for a table that uses partition projection.
+   * @default - none
+   */
+  readonly parameters?: Record<string, string>;
   /** The Parquet codec (DuckDB's name) that queries write the table's files with. */
   readonly compression: string;
   readonly createTime: string;
@@ -46,9 +52,10 @@ export class GlueCatalog {
         CatalogId: '123456789012',
         TableType: 'EXTERNAL_TABLE',
         CreateTime: table.createTime,
-        Parameters: table.tableType === 'ICEBERG'
-          ? { table_type: 'ICEBERG' }
-          : { classification: table.format, EXTERNAL: 'TRUE' },
+        Parameters: {
+          ...(table.tableType === 'ICEBERG' ? { table_type: 'ICEBERG' } : { classification: table.format, EXTERNAL: 'TRUE' }),
+          ...table.parameters,
+        },
         PartitionKeys: table.partitionKeys.map(toGlueColumn),
         StorageDescriptor: {
           Columns: table.columns.map(toGlueColumn),

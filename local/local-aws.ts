@@ -33,8 +33,12 @@ export class LocalAws {
     this.handlers = localTaskHandlers(this);
   }
 
-  /** Starts an execution of a state machine and waits for it to end. */
+  /**
+   * Starts an execution of a state machine and waits for it to end. The workgroups its template
+   * creates apply their configuration to its queries.
+   */
   public startExecution(machine: ResolvedStateMachine, options: Omit<ExecuteOptions, 'handlers' | 'context'> = {}): Promise<ExecutionResult> {
+    this.athena.useWorkGroups(machine.workGroups ?? {});
     return this.executions.start(machine, { ...options, handlers: this.handlers });
   }
 

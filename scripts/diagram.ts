@@ -177,7 +177,7 @@ function resourceBoxes(template: Template, asl: Asl): ResourceBox[] {
     boxes.push({
       title: `Athena workgroup (${logicalName(id)})`,
       lines: [
-        cfg.EnforceWorkGroupConfiguration ? 'enforces its configuration' : 'client settings allowed',
+        cfg.EnforceWorkGroupConfiguration ? 'enforces its configuration' : 'each query sends its result settings',
         `engine: ${cfg.EngineVersion?.SelectedEngineVersion ?? 'automatic'}`,
         `results encrypted: ${cfg.ResultConfiguration?.EncryptionConfiguration?.EncryptionOption ?? 'no'}`,
       ],

@@ -16,10 +16,10 @@ import { LakeFormationGrantOptions, LakeFormationPermissions } from './lake-form
 import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
 import { chooseQueries, resolveWatermark } from './private/queries';
-import { renderQuery, renderParameterizedQuery } from './private/query-template';
+import { renderQuery } from './private/query-template';
 import { createSecureBucket } from './private/secure-bucket';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
-import { buildWorkflow } from './private/workflow';
+import { buildWorkflow, ResolvedWatermark } from './private/workflow';
 import { TargetQueries } from './target-queries';
 import { WatermarkOptions } from './watermark';
 
@@ -123,7 +123,12 @@ export interface KeepDataUpToDateProps {
   /**
    * An existing Athena workgroup to run the queries in.
    *
-   * @default - a new workgroup that enforces its configuration, encrypts results and publishes metrics
+   * If it enforces its configuration ("Override client-side settings"), Athena fails a Hive CTAS
+   * that sets `external_location`: create an Iceberg target (`table_type = 'ICEBERG'`,
+   * `location = '{{targetLocation}}'`, as `TargetQueries.mergeNewerRows` does), or use a
+   * workgroup that does not enforce its configuration.
+   *
+   * @default - a new workgroup that encrypts results, publishes metrics and leaves each query's result configuration to the workflow, which sends the same location and encryption with every query (a workgroup that enforces its result location fails a Hive CTAS with `external_location`)
    */
   readonly workGroupName?: string;
 
@@ -220,7 +225,10 @@ export class KeepDataUpToDate extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** The create statement, placeholders substituted. */
   public readonly createTargetQuery: string;
-  /** The update statement, placeholders substituted (with a watermark, its bounds are `?` parameters). */
+  /**
+   * The update statement, placeholders substituted. With a watermark, `{{watermark}}` and
+   * `{{windowEnd}}` stay: each execution writes the window's bounds there as SQL literals.
+   */
   public readonly updateTargetQuery: string;
   /** The schedule that starts the workflow, when `schedule` is set. */
   public readonly schedule?: scheduler.Schedule;
@@ -231,194 +239,22 @@ export class KeepDataUpToDate extends Construct {
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
     super(scope, id);
 
-    validateGlueName('databaseName', props.databaseName);
-    validateGlueName('targetTableName', props.targetTableName);
-    validateNonEmptyUnique('sourceTableNames', props.sourceTableNames);
-    props.sourceTableNames.forEach((name, i) => validateGlueName(`sourceTableNames[${i}]`, name));
-    if (props.sourceTableNames.includes(props.targetTableName)) {
-      throw new Error(`sourceTableNames must not include the target table '${props.targetTableName}'`);
-    }
+    validateProps(props);
     this.tables = { databaseName: props.databaseName, targetTableName: props.targetTableName, sourceTableNames: [...props.sourceTableNames] };
-    if (props.workGroupName !== undefined) {
-      validateWorkGroupName('workGroupName', props.workGroupName);
-      for (const [name, value] of Object.entries({
-        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
-        resultsEncryptionKey: props.resultsEncryptionKey,
-      })) {
-        if (value !== undefined) {
-          throw new Error(`${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
-        }
-      }
-    }
-    if (props.resultsBucket && props.resultsExpiration) {
-      throw new Error('resultsExpiration applies to the results bucket the construct creates; set a lifecycle rule on resultsBucket instead');
-    }
-    const cutoff = props.bytesScannedCutoffPerQuery?.toBytes();
-    if (cutoff !== undefined && !Token.isUnresolved(cutoff) && cutoff < Size.mebibytes(10).toBytes()) {
-      throw new Error(`bytesScannedCutoffPerQuery must be at least 10 MB, Athena's minimum (got ${cutoff} bytes)`);
-    }
-    const resultsExpiration = props.resultsExpiration ?? Duration.days(30);
-    if (!Token.isUnresolved(resultsExpiration.toSeconds()) && resultsExpiration.toDays({ integral: false }) < 1) {
-      throw new Error(`resultsExpiration must be at least one day (got ${resultsExpiration.toHumanString()})`);
-    }
-
-    this.targetDataLocation = props.targetDataLocation
-      ? { bucket: props.targetDataLocation.bucket, prefix: normalizePrefix('targetDataLocation.prefix', props.targetDataLocation.prefix) }
-      : {
-        bucket: createSecureBucket(this, 'TargetBucket', { serverAccessLogsBucket: props.serverAccessLogsBucket }),
-        prefix: `${props.targetTableName}/`,
-      };
-    const sourceDataLocations = (props.sourceDataLocations ?? []).map((location, i) => ({
-      bucket: location.bucket,
-      prefix: normalizePrefix(`sourceDataLocations[${i}].prefix`, location.prefix),
-    }));
-    if (sourceDataLocations.length === 0) {
-      Annotations.of(this).addWarningV2(
-        'cdk-keep-data-up-to-date:noSourceDataLocations',
-        'sourceDataLocations is not set: the workflow\'s role may read no source data, so its queries will fail with Access Denied. Name the S3 locations of the source tables.',
-      );
-    }
-
-    this.resultsBucket = props.resultsBucket ?? createSecureBucket(this, 'ResultsBucket', {
-      serverAccessLogsBucket: props.serverAccessLogsBucket,
-      expiration: resultsExpiration,
-    });
-    const resultsPrefix = normalizePrefix('resultsPrefix', props.resultsPrefix ?? 'athena-results/');
-    const resultsUri = `s3://${this.resultsBucket.bucketName}/${resultsPrefix}`;
-
-    if (props.workGroupName === undefined) {
-      this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
-        name: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
-        description: `Runs the queries that keep ${props.databaseName}.${props.targetTableName} up to date`,
-        state: 'ENABLED',
-        // The workgroup only ever holds this workflow's query history.
-        recursiveDeleteOption: true,
-        workGroupConfiguration: {
-          enforceWorkGroupConfiguration: true,
-          publishCloudWatchMetricsEnabled: true,
-          bytesScannedCutoffPerQuery: cutoff,
-          engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-          resultConfiguration: {
-            outputLocation: resultsUri,
-            encryptionConfiguration: props.resultsEncryptionKey
-              ? { encryptionOption: 'SSE_KMS', kmsKey: props.resultsEncryptionKey.keyArn }
-              : { encryptionOption: 'SSE_S3' },
-          },
-        },
-      });
-      this.workGroupName = this.workGroup.ref;
-    } else {
-      this.workGroupName = props.workGroupName;
-      if (!props.resultsBucket) {
-        Annotations.of(this).addWarningV2(
-          'cdk-keep-data-up-to-date:existingWorkGroupResults',
-          `Queries in workgroup '${props.workGroupName}' write their results to the bucket this construct creates. If that workgroup enforces a result location of its own, set resultsBucket and resultsPrefix to it, or the role may not write there.`,
-        );
-      }
-    }
-
-    const placeholders: Record<string, string> = {
-      database: props.databaseName,
-      targetTable: props.targetTableName,
-      targetLocation: `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`,
-      workGroup: this.workGroupName,
-    };
-    if (props.sourceTableNames.length === 1) placeholders.sourceTable = props.sourceTableNames[0];
-    const { createTargetQuery, updateTargetQuery, watermark } = chooseQueries(props);
-    const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames);
-    this.createTargetQuery = renderQuery('createTargetQuery', createTargetQuery, placeholders);
-    if (!Token.isUnresolved(createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(createTargetQuery)) {
-      Annotations.of(this).addWarningV2(
-        'cdk-keep-data-up-to-date:createWithoutTargetLocation',
-        "createTargetQuery does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.",
-      );
-    }
-    const update = renderParameterizedQuery('updateTargetQuery', updateTargetQuery, placeholders,
-      resolvedWatermark ? ['watermark', 'windowEnd'] : []);
-    this.updateTargetQuery = update.query;
-    // A Hive target partitioned by the watermark has the partitions a lookback loads again
-    // emptied first; any other target needs an update that is idempotent on its own.
-    const rewritesPartitions = !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata;
-    if (resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && !rewritesPartitions && !/^\s*MERGE\s/i.test(updateTargetQuery)) {
-      Annotations.of(this).addWarningV2(
-        'cdk-keep-data-up-to-date:lookbackWithoutMerge',
-        `watermark.lookbackPartitions loads the target's ${resolvedWatermark.lookbackPartitions} newest partitions again on every run, but updateTargetQuery is not a MERGE: unless it is idempotent, those rows are inserted twice.`,
-      );
-    }
-
-    const role = new iam.Role(this, 'Role', {
-      description: `Runs the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    });
-    this.role = role;
-    grantQueryPermissions(this, role, {
-      databaseName: props.databaseName,
-      targetTableName: props.targetTableName,
-      sourceTableNames: props.sourceTableNames,
-      targetDataLocation: this.targetDataLocation,
-      sourceDataLocations,
-      resultsLocation: { bucket: this.resultsBucket, prefix: resultsPrefix },
-      workGroupName: this.workGroupName,
-      resultsEncryptionKey: props.resultsEncryptionKey,
-    });
-
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy.
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    });
-    // Named, so the guard can list this state machine's executions without a circular reference.
-    const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
-    const definition = buildWorkflow(this, {
-      databaseName: props.databaseName,
-      targetTableName: props.targetTableName,
-      workGroupName: this.workGroupName,
-      // A workgroup the construct created enforces its own result location.
-      outputLocation: this.workGroup ? undefined : resultsUri,
-      createTargetQuery: this.createTargetQuery,
-      updateTargetQuery: this.updateTargetQuery,
-      updateParameters: update.parameters as Array<'watermark' | 'windowEnd'>,
-      watermark: resolvedWatermark,
-      rewriteLocation: rewritesPartitions ? { bucket: this.targetDataLocation.bucket, prefix: this.targetDataLocation.prefix ?? '' } : undefined,
-      stateMachineArnForGuard: (props.skipWhenRunning ?? true)
-        ? Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
-        : undefined,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName,
-      comment: `Keeps ${props.databaseName}.${props.targetTableName} up to date`,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      role,
-      timeout: props.timeout,
-      tracingEnabled: true,
-      logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
-    });
-
-    this.failedExecutionsAlarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `An execution of the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date failed`,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmTopic) {
-      this.failedExecutionsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
-    }
-
-    if (props.schedule) {
-      this.schedule = new scheduler.Schedule(this, 'Schedule', {
-        description: `Starts the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
-        schedule: props.schedule,
-        target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
-          // A missed start is made up by the next one: every run loads all newer data.
-          retryAttempts: 0,
-        }),
-      });
-    }
-
+    const { target, sources: sourceDataLocations } = this.locateData(props);
+    this.targetDataLocation = target;
+    const results = this.createResultsStorage(props);
+    this.resultsBucket = results.bucket;
+    this.workGroup = props.workGroupName === undefined ? this.createWorkGroup(props, results) : undefined;
+    this.workGroupName = this.workGroup?.ref ?? this.useExistingWorkGroup(props);
+    const statements = this.renderStatements(props);
+    this.createTargetQuery = statements.createTargetQuery;
+    this.updateTargetQuery = statements.updateTargetQuery;
+    this.role = this.createRole(props, sourceDataLocations, results);
+    this.logGroup = this.createLogGroup(props);
+    this.stateMachine = this.createStateMachine(props, statements, results);
+    this.failedExecutionsAlarm = this.createFailedExecutionsAlarm(props);
+    this.schedule = props.schedule && this.createSchedule(props, props.schedule);
     acknowledgeNagFindings(this);
   }
 
@@ -462,5 +298,242 @@ export class KeepDataUpToDate extends Construct {
    */
   public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricSucceeded(props);
+  }
+
+  /** Where the target's data goes (a new bucket unless given), and the source locations, normalized. */
+  private locateData(props: KeepDataUpToDateProps): { target: DataLocation; sources: DataLocation[] } {
+    const target = props.targetDataLocation
+      ? { bucket: props.targetDataLocation.bucket, prefix: normalizePrefix('targetDataLocation.prefix', props.targetDataLocation.prefix) }
+      : {
+        bucket: createSecureBucket(this, 'TargetBucket', { serverAccessLogsBucket: props.serverAccessLogsBucket }),
+        prefix: `${props.targetTableName}/`,
+      };
+    const sourceDataLocations = (props.sourceDataLocations ?? []).map((location, i) => ({
+      bucket: location.bucket,
+      prefix: normalizePrefix(`sourceDataLocations[${i}].prefix`, location.prefix),
+    }));
+    if (sourceDataLocations.length === 0) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:noSourceDataLocations',
+        'sourceDataLocations is not set: the workflow\'s role may read no source data, so its queries will fail with Access Denied. Name the S3 locations of the source tables.',
+      );
+    }
+    return { target, sources: sourceDataLocations };
+  }
+
+  /** The bucket and prefix for query results, and how every query's results are encrypted. */
+  private createResultsStorage(props: KeepDataUpToDateProps): ResultsStorage {
+    const bucket = props.resultsBucket ?? createSecureBucket(this, 'ResultsBucket', {
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      expiration: props.resultsExpiration ?? DEFAULT_RESULTS_EXPIRATION,
+    });
+    const prefix = normalizePrefix('resultsPrefix', props.resultsPrefix ?? 'athena-results/');
+    return { bucket, prefix, uri: `s3://${bucket.bucketName}/${prefix}`, key: props.resultsEncryptionKey };
+  }
+
+  /**
+   * A workgroup of the workflow's own. It does not enforce its configuration: Athena fails a
+   * Hive CTAS that sets `external_location` in a workgroup that enforces its result location
+   * (https://docs.aws.amazon.com/athena/latest/ug/workgroups-troubleshooting.html), and the
+   * target's data belongs under `targetDataLocation`, not under the query results. Every query
+   * of the workflow sends the same result location and encryption itself, so nothing is lost;
+   * the bytes-scanned cutoff applies to each query that runs in the workgroup either way
+   * (https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html).
+   */
+  private createWorkGroup(props: KeepDataUpToDateProps, results: ResultsStorage): athena.CfnWorkGroup {
+    return new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      description: `Runs the queries that keep ${props.databaseName}.${props.targetTableName} up to date`,
+      state: 'ENABLED',
+      // The workgroup only ever holds this workflow's query history.
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: false,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery?.toBytes(),
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: results.uri,
+          encryptionConfiguration: results.key
+            ? { encryptionOption: 'SSE_KMS', kmsKey: results.key.keyArn }
+            : { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+  }
+
+  private useExistingWorkGroup(props: KeepDataUpToDateProps): string {
+    if (!props.resultsBucket) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:existingWorkGroupResults',
+        `Queries in workgroup '${props.workGroupName}' write their results to the bucket this construct creates. If that workgroup enforces a result location of its own, set resultsBucket and resultsPrefix to it, or the role may not write there.`,
+      );
+    }
+    return props.workGroupName!;
+  }
+
+  /** The create and update statements with their placeholders substituted, and the watermark. */
+  private renderStatements(props: KeepDataUpToDateProps): Statements {
+    const placeholders: Record<string, string> = {
+      database: props.databaseName,
+      targetTable: props.targetTableName,
+      targetLocation: `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`,
+      workGroup: this.workGroupName,
+    };
+    if (props.sourceTableNames.length === 1) placeholders.sourceTable = props.sourceTableNames[0];
+    const { createTargetQuery, updateTargetQuery, watermark } = chooseQueries(props);
+    const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames);
+    const statements: Statements = {
+      createTargetQuery: renderQuery('createTargetQuery', createTargetQuery, placeholders),
+      updateTargetQuery: renderQuery('updateTargetQuery', updateTargetQuery, placeholders, resolvedWatermark ? ['watermark', 'windowEnd'] : []),
+      watermark: resolvedWatermark,
+      // A Hive target partitioned by the watermark has the partitions a lookback loads again
+      // emptied first; any other target needs an update that is idempotent on its own.
+      rewritesPartitions: !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata,
+    };
+    if (!Token.isUnresolved(createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(createTargetQuery)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:createWithoutTargetLocation',
+        "createTargetQuery does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.",
+      );
+    }
+    if (resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && !statements.rewritesPartitions && !/^\s*MERGE\s/i.test(updateTargetQuery)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-keep-data-up-to-date:lookbackWithoutMerge',
+        `watermark.lookbackPartitions loads the target's ${resolvedWatermark.lookbackPartitions} newest partitions again on every run, but updateTargetQuery is not a MERGE: unless it is idempotent, those rows are inserted twice.`,
+      );
+    }
+    return statements;
+  }
+
+  /** The role the workflow runs as, allowed exactly what its queries need. */
+  private createRole(props: KeepDataUpToDateProps, sourceDataLocations: DataLocation[], results: ResultsStorage): iam.IRole {
+    const role = new iam.Role(this, 'Role', {
+      description: `Runs the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    grantQueryPermissions(this, role, {
+      ...this.tables,
+      targetDataLocation: this.targetDataLocation,
+      sourceDataLocations,
+      resultsLocation: { bucket: results.bucket, prefix: results.prefix },
+      workGroupName: this.workGroupName,
+      resultsEncryptionKey: results.key,
+    });
+    return role;
+  }
+
+  private createLogGroup(props: KeepDataUpToDateProps): logs.ILogGroup {
+    return new logs.LogGroup(this, 'LogGroup', {
+      // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy.
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+  }
+
+  private createStateMachine(props: KeepDataUpToDateProps, statements: Statements, results: ResultsStorage): sfn.StateMachine {
+    // Named, so the guard can list this state machine's executions without a circular reference.
+    const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
+    const definition = buildWorkflow(this, {
+      databaseName: props.databaseName,
+      targetTableName: props.targetTableName,
+      workGroupName: this.workGroupName,
+      // Every query names its result location; in the construct's own workgroup, its encryption too.
+      resultConfiguration: { outputLocation: results.uri, kmsKeyArn: results.key?.keyArn, sendEncryption: this.workGroup !== undefined },
+      createTargetQuery: statements.createTargetQuery,
+      updateTargetQuery: statements.updateTargetQuery,
+      watermark: statements.watermark,
+      rewriteLocation: statements.rewritesPartitions ? { bucket: this.targetDataLocation.bucket, prefix: this.targetDataLocation.prefix ?? '' } : undefined,
+      stateMachineArnForGuard: (props.skipWhenRunning ?? true)
+        ? Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
+        : undefined,
+    });
+    return new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      comment: `Keeps ${props.databaseName}.${props.targetTableName} up to date`,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      role: this.role,
+      timeout: props.timeout,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
+    });
+  }
+
+  private createFailedExecutionsAlarm(props: KeepDataUpToDateProps): cloudwatch.Alarm {
+    const alarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailedExecutionsAlarm', {
+      alarmDescription: `An execution of the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date failed`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    return alarm;
+  }
+
+  private createSchedule(props: KeepDataUpToDateProps, schedule: scheduler.ScheduleExpression): scheduler.Schedule {
+    return new scheduler.Schedule(this, 'Schedule', {
+      description: `Starts the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date`,
+      schedule,
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        // A missed start is made up by the next one: every run loads all newer data.
+        retryAttempts: 0,
+      }),
+    });
+  }
+}
+
+const DEFAULT_RESULTS_EXPIRATION = Duration.days(30);
+
+/** Where query results go. */
+interface ResultsStorage {
+  readonly bucket: s3.IBucket;
+  readonly prefix: string;
+  readonly uri: string;
+  /** The key the construct's workgroup encrypts results with (SSE-KMS); SSE-S3 without. */
+  readonly key?: kms.IKey;
+}
+
+/** The statements the workflow runs, placeholders substituted. */
+interface Statements {
+  readonly createTargetQuery: string;
+  readonly updateTargetQuery: string;
+  readonly watermark?: ResolvedWatermark;
+  readonly rewritesPartitions: boolean;
+}
+
+/** Checks the props that need no construct: names, combinations and limits. */
+function validateProps(props: KeepDataUpToDateProps): void {
+  validateGlueName('databaseName', props.databaseName);
+  validateGlueName('targetTableName', props.targetTableName);
+  validateNonEmptyUnique('sourceTableNames', props.sourceTableNames);
+  props.sourceTableNames.forEach((name, i) => validateGlueName(`sourceTableNames[${i}]`, name));
+  if (props.sourceTableNames.includes(props.targetTableName)) {
+    throw new Error(`sourceTableNames must not include the target table '${props.targetTableName}'`);
+  }
+  if (props.workGroupName !== undefined) {
+    validateWorkGroupName('workGroupName', props.workGroupName);
+    for (const [name, value] of Object.entries({
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+      resultsEncryptionKey: props.resultsEncryptionKey,
+    })) {
+      if (value !== undefined) {
+        throw new Error(`${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
+      }
+    }
+  }
+  if (props.resultsBucket && props.resultsExpiration) {
+    throw new Error('resultsExpiration applies to the results bucket the construct creates; set a lifecycle rule on resultsBucket instead');
+  }
+  const cutoff = props.bytesScannedCutoffPerQuery?.toBytes();
+  if (cutoff !== undefined && !Token.isUnresolved(cutoff) && cutoff < Size.mebibytes(10).toBytes()) {
+    throw new Error(`bytesScannedCutoffPerQuery must be at least 10 MB, Athena's minimum (got ${cutoff} bytes)`);
+  }
+  const resultsExpiration = props.resultsExpiration ?? DEFAULT_RESULTS_EXPIRATION;
+  if (!Token.isUnresolved(resultsExpiration.toSeconds()) && resultsExpiration.toDays({ integral: false }) < 1) {
+    throw new Error(`resultsExpiration must be at least one day (got ${resultsExpiration.toHumanString()})`);
   }
 }

@@ -1,5 +1,5 @@
 import { quoteIdentifier } from './private/sql';
-import { TargetTableType, WatermarkOptions } from './watermark';
+import { TargetTableType, WatermarkColumnType, WatermarkOptions } from './watermark';
 
 /**
  * The file format of a table the generated queries create.
@@ -38,7 +38,15 @@ export interface AppendNewerRowsOptions {
   readonly watermarkColumn: string;
 
   /**
-   * The columns to copy. Partition columns must come last, in `partitionedBy` order.
+   * The type of `watermarkColumn` in Athena, which decides how the window bounds are written.
+   *
+   * @default WatermarkColumnType.STRING
+   */
+  readonly watermarkType?: WatermarkColumnType;
+
+  /**
+   * The columns to copy. Partition columns must come last, in `partitionedBy` order, as Athena
+   * requires of a Hive CTAS.
    *
    * @default - every column of the source (`*`)
    */
@@ -73,9 +81,10 @@ export interface AppendNewerRowsOptions {
   readonly maxPartitionsPerQuery?: number;
 
   /**
-   * The watermark to start from when the target is empty.
+   * The watermark to start from when the target is empty, written as `watermarkType` takes it
+   * (see `WatermarkOptions.initialValue`).
    *
-   * @default '' (every source row)
+   * @default - every source row
    */
   readonly initialWatermark?: string;
 
@@ -108,6 +117,13 @@ export interface MergeNewerRowsOptions {
   readonly watermarkColumn: string;
 
   /**
+   * The type of `watermarkColumn` in Athena, which decides how the window bounds are written.
+   *
+   * @default WatermarkColumnType.STRING
+   */
+  readonly watermarkType?: WatermarkColumnType;
+
+  /**
    * The columns to copy, the key and watermark columns among them.
    */
   readonly columns: string[];
@@ -135,9 +151,10 @@ export interface MergeNewerRowsOptions {
   readonly maxPartitionsPerQuery?: number;
 
   /**
-   * The watermark to start from when the target is empty.
+   * The watermark to start from when the target is empty, written as `watermarkType` takes it
+   * (see `WatermarkOptions.initialValue`).
    *
-   * @default '' (every source row)
+   * @default - every source row
    */
   readonly initialWatermark?: string;
 
@@ -172,6 +189,7 @@ export abstract class TargetQueries {
    */
   public static appendNewerRows(options: AppendNewerRowsOptions): TargetQueries {
     const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
+    if (options.columns) checkPartitionColumnsLast(options.columns, partitionedBy);
     const columns = options.columns ? options.columns.map(quoteIdentifier).join(', ') : '*';
     const source = `"{{database}}".${quoteIdentifier(options.sourceTableName)}`;
     const format = options.format ?? TableFormat.PARQUET;
@@ -197,6 +215,7 @@ export abstract class TargetQueries {
       column: options.watermarkColumn,
       partitionColumn: partitionedBy.includes(options.watermarkColumn),
       sourceTableName: options.sourceTableName,
+      columnType: options.watermarkType,
       initialValue: options.initialWatermark,
       maxPartitionsPerQuery: options.maxPartitionsPerQuery,
       lookbackPartitions: options.lookbackPartitions,
@@ -258,6 +277,7 @@ export abstract class TargetQueries {
       column: options.watermarkColumn,
       partitionColumn: true,
       sourceTableName: options.sourceTableName,
+      columnType: options.watermarkType,
       initialValue: options.initialWatermark,
       maxPartitionsPerQuery: options.maxPartitionsPerQuery,
       lookbackPartitions: options.lookbackPartitions ?? 1,
@@ -280,5 +300,19 @@ class TemplateQueries extends TargetQueries {
     public readonly watermark?: WatermarkOptions,
   ) {
     super();
+  }
+}
+
+/**
+ * A Hive CTAS takes its partition columns from the end of the select list, in `partitioned_by`
+ * order (https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html); Athena fails one
+ * that lists them elsewhere with HIVE_COLUMN_ORDER_MISMATCH.
+ */
+function checkPartitionColumnsLast(columns: string[], partitionedBy: string[]): void {
+  const last = columns.slice(columns.length - partitionedBy.length);
+  if (partitionedBy.length > columns.length || last.join('\u0000') !== partitionedBy.join('\u0000')) {
+    throw new Error(
+      `appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., ${partitionedBy.join(', ')}] (got [${columns.join(', ')}])`,
+    );
   }
 }

@@ -9,18 +9,36 @@ export enum TargetTableType {
 }
 
 /**
+ * The Athena (Trino) type of a watermark column. Trino compares a column only with a value of a
+ * compatible type: it does not convert text to a date, a timestamp or a number
+ * (`date_col > '2026-01-01'` fails with "Cannot apply operator: date > varchar(10)"), so the
+ * workflow writes each bound as a literal of the column's type.
+ */
+export enum WatermarkColumnType {
+  /** `varchar` or `string`: bounds are string literals, `'2026-01-31'`. */
+  STRING = 'STRING',
+  /** `date`: bounds are date literals, `DATE '2026-01-31'`. */
+  DATE = 'DATE',
+  /** `timestamp`: bounds are timestamp literals, `TIMESTAMP '2026-01-31 12:00:00.000'`. */
+  TIMESTAMP = 'TIMESTAMP',
+  /** `tinyint`, `smallint`, `int` or `bigint`: bounds are integer literals, `20260131`. */
+  INTEGER = 'INTEGER',
+}
+
+/**
  * How the workflow finds where the target table's data ends, so that each update reads only the
  * source data that is newer.
  *
  * With a watermark, the workflow reads the target's newest `column` value (from Athena's
  * partition metadata when `column` is a partition column, so no data file is read), then loads
  * the source in windows of at most `maxPartitionsPerQuery` new values, one `INSERT` per window,
- * until the target reaches the source's newest value. The update query receives the window's
- * bounds as SQL string literals through Athena execution parameters: `{{watermark}}` (exclusive
- * lower bound, the target's newest value) and `{{windowEnd}}` (inclusive upper bound), so Athena
- * prunes the source partitions, e.g. `WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`.
- *
- * Values are compared as text: use ISO dates, timestamps or zero-padded numbers.
+ * until the target reaches the source's newest value. The update statement receives the window's
+ * bounds as SQL literals of `columnType`, written into its text where it says `{{watermark}}`
+ * (exclusive lower bound, the target's newest value) and `{{windowEnd}}` (inclusive upper bound),
+ * so Athena prunes the source partitions, e.g. `WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`.
+ * The literals are built by Athena itself from the values it read (quotes doubled), so a value
+ * can never change the statement. They are not execution parameters, which Athena takes only in
+ * the WHERE clause of a SELECT, INSERT INTO, CTAS or UNLOAD: this way a `MERGE` gets them too.
  */
 export interface WatermarkOptions {
   /**
@@ -29,8 +47,21 @@ export interface WatermarkOptions {
   readonly column: string;
 
   /**
+   * The column's type in Athena, which decides how the bounds are written.
+   *
+   * @default WatermarkColumnType.STRING
+   */
+  readonly columnType?: WatermarkColumnType;
+
+  /**
    * Whether `column` is a partition column of the source and the target tables. When it is, the
    * workflow reads the newest values from Athena's `$partitions` metadata tables and scans no data.
+   *
+   * `$partitions` lists only the partitions registered in the Glue catalog. A source table that
+   * uses partition projection has none there, so each execution first reads the source table's
+   * definition and fails with `KeepDataUpToDate.PartitionProjectionSource` when it says
+   * `projection.enabled`: set `partitionColumn: false` for such a source, and the windows are
+   * found from the column's values instead.
    *
    * @default true
    */
@@ -44,9 +75,11 @@ export interface WatermarkOptions {
   readonly sourceTableName?: string;
 
   /**
-   * The watermark to start from when the target is empty: only source rows with a greater value are loaded.
+   * The watermark to start from when the target is empty: only source rows with a greater value
+   * are loaded. Written as the column's type takes it: `2026-01-31` for a date,
+   * `2026-01-31 12:00:00` for a timestamp, `20260131` for an integer.
    *
-   * @default '' (every source row)
+   * @default - every source row: the lowest value of the type ('' for a string, 0001-01-01 for a date, 0001-01-01 00:00:00 for a timestamp, -9223372036854775807 for an integer)
    */
   readonly initialValue?: string;
 

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries, TargetTableType } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries, TargetTableType, WatermarkColumnType } from '../src';
 import { definitionOf, newStack } from './util';
 
 
@@ -68,9 +68,23 @@ describe('watermark step', () => {
     new KeepDataUpToDate(stack, 'DailySales', props(stack, { skipWhenRunning: false }));
     const states = definitionOf(stack).States;
 
-    // Get Target Table → (Create Target Table →) Get Watermark → Read Watermark → Target Has Rows?
-    expect(states['Get Target Table'].Next).toBe('Get Watermark');
-    expect(states['Create Target Table'].Next).toBe('Get Watermark');
+    // Get Target Table → (Create Target Table →) Get Source Table → Source Uses Partition Projection?
+    expect(states['Get Target Table'].Next).toBe('Get Source Table');
+    expect(states['Create Target Table'].Next).toBe('Get Source Table');
+    expect(states['Get Source Table'].Resource).toBe('arn:<Ref:AWS::Partition>:states:::aws-sdk:glue:getTable');
+    expect(states['Get Source Table'].Parameters).toEqual({ DatabaseName: 'analytics', Name: 'raw_sales' });
+    expect(states['Source Uses Partition Projection?'].Choices).toEqual([
+      { Not: { Variable: "$.sourceTable.Table.Parameters['projection.enabled']", IsPresent: true }, Next: 'Source Partitions Are Registered' },
+      {
+        Or: ['true', 'TRUE', 'True'].map((value) => ({ Variable: "$.sourceTable.Table.Parameters['projection.enabled']", StringEquals: value })),
+        Next: 'Source Uses Partition Projection',
+      },
+    ]);
+    expect(states['Source Uses Partition Projection?'].Default).toBe('Source Partitions Are Registered');
+    expect(states['Source Uses Partition Projection']).toEqual(expect.objectContaining({ Type: 'Fail', Error: 'KeepDataUpToDate.PartitionProjectionSource' }));
+    expect(states['Source Partitions Are Registered'].Next).toBe('Get Watermark');
+
+    // Get Watermark → Read Watermark → Target Has Rows?
     expect(states['Get Watermark'].Parameters.QueryString).toBe(
       'SELECT v, \'\'\'\' || replace(v, \'\'\'\', \'\'\'\'\'\') || \'\'\'\' AS literal FROM (SELECT CAST(max("dt") AS varchar) AS v FROM "analytics"."daily_sales$partitions")',
     );
@@ -84,30 +98,33 @@ describe('watermark step', () => {
     expect(states['Start From Initial Watermark'].Parameters).toEqual({ value: '', literal: "''", before: '' });
     expect(states['Start After Newest Target Value'].Next).toBe('Find Next Window');
 
-    // Find Next Window: at most 100 newer source partitions, bounded by the watermark parameter.
-    expect(states['Find Next Window'].Parameters.QueryString).toContain(
-      'FROM (SELECT "dt" FROM "analytics"."raw_sales$partitions" WHERE CAST("dt" AS varchar) > ? GROUP BY "dt" ORDER BY "dt" LIMIT 100)',
+    // Find Next Window: at most 100 newer source partitions, after the watermark written into the text.
+    expect(states['Find Next Window'].Parameters['QueryString.$']).toContain(
+      'FROM (SELECT "dt" FROM "analytics"."raw_sales$partitions" WHERE "dt" > {} GROUP BY "dt" ORDER BY "dt" LIMIT 100))\', $.watermark.literal)',
     );
-    expect(states['Find Next Window'].Parameters['ExecutionParameters.$']).toBe('States.Array($.watermark.literal)');
+    expect(states['Find Next Window'].Parameters.ExecutionParameters).toBeUndefined();
     expect(states['Newer Source Data?'].Choices).toEqual([
       { Variable: '$.windowResult.rows[1].Data[0].VarCharValue', IsPresent: true, Next: 'Set Window' },
     ]);
     expect(states['Newer Source Data?'].Default).toBe('Target Is Up To Date');
     expect(states['Target Is Up To Date'].Type).toBe('Succeed');
 
-    // Update with both bounds as parameters, then advance the watermark to the window's end and loop.
-    expect(states['Set Window'].Parameters['parameters.$']).toBe('States.Array($.watermark.literal, $.windowResult.rows[1].Data[1].VarCharValue)');
+    // Update with both bounds written into the statement, then advance the watermark to the window's end and loop.
+    expect(states['Set Window'].Parameters).toEqual({
+      'end.$': '$.windowResult.rows[1].Data[0].VarCharValue',
+      'endLiteral.$': '$.windowResult.rows[1].Data[1].VarCharValue',
+    });
     expect(states['Set Window'].Next).toBe('Update Target Table');
-    expect(states['Update Target Table'].Parameters.QueryString).toBe(
-      'INSERT INTO "analytics"."daily_sales"\nSELECT "order_id", "amount", "dt" FROM "analytics"."raw_sales"\nWHERE "dt" > ? AND "dt" <= ?',
+    expect(states['Update Target Table'].Parameters['QueryString.$']).toBe(
+      'States.Format(\'INSERT INTO "analytics"."daily_sales"\nSELECT "order_id", "amount", "dt" FROM "analytics"."raw_sales"\nWHERE "dt" > {} AND "dt" <= {}\', $.watermark.literal, $.window.endLiteral)',
     );
-    expect(states['Update Target Table'].Parameters['ExecutionParameters.$']).toBe('$.window.parameters');
+    expect(states['Update Target Table'].Parameters.ExecutionParameters).toBeUndefined();
     expect(states['Update Target Table'].Next).toBe('Advance Watermark');
     expect(states['Advance Watermark'].Parameters).toEqual({ 'value.$': '$.window.end', 'literal.$': '$.window.endLiteral', 'before.$': '$.watermark.before' });
     expect(states['Advance Watermark'].Next).toBe('Find Next Window');
   });
 
-  test('templates get the bounds in the order they use them, and a non-partition watermark reads the table', () => {
+  test('templates get the bounds where they use them, and a non-partition watermark reads the table', () => {
     const stack = newStack();
     new KeepDataUpToDate(stack, 'DailySales', props(stack, {
       queries: undefined,
@@ -116,10 +133,84 @@ describe('watermark step', () => {
       watermark: { column: 'ts', partitionColumn: false, initialValue: '2026-01-01 00:00:00', maxPartitionsPerQuery: 7 },
     }));
     const states = definitionOf(stack).States;
-    expect(states['Set Window'].Parameters['parameters.$']).toBe('States.Array($.windowResult.rows[1].Data[1].VarCharValue, $.watermark.literal)');
+    expect(states['Update Target Table'].Parameters['QueryString.$']).toBe(
+      "States.Format('INSERT INTO daily_sales SELECT * FROM raw_sales WHERE ts <= {} AND ts > {}', $.window.endLiteral, $.watermark.literal)",
+    );
     expect(states['Get Watermark'].Parameters.QueryString).toContain('FROM "analytics"."daily_sales")');
-    expect(states['Find Next Window'].Parameters.QueryString).toContain('FROM "analytics"."raw_sales" WHERE CAST("ts" AS varchar) > ? GROUP BY "ts" ORDER BY "ts" LIMIT 7');
+    expect(states['Find Next Window'].Parameters['QueryString.$']).toContain('FROM "analytics"."raw_sales" WHERE "ts" > {} GROUP BY "ts" ORDER BY "ts" LIMIT 7');
+    // A watermark on a column that is no partition column never reads $partitions: no projection check.
+    expect(states['Get Source Table']).toBeUndefined();
     expect(states['Start From Initial Watermark'].Parameters).toEqual({ value: '2026-01-01 00:00:00', literal: "'2026-01-01 00:00:00'", before: '2026-01-01 00:00:00' });
+  });
+
+  test.each([
+    [WatermarkColumnType.DATE, '2026-01-01', "DATE '2026-01-01'", "'DATE ' || '''' || replace(v, '''', '''''') || ''''"],
+    [WatermarkColumnType.TIMESTAMP, '2026-01-01 06:00:00', "TIMESTAMP '2026-01-01 06:00:00'", "'TIMESTAMP ' || '''' || replace(v, '''', '''''') || ''''"],
+    [WatermarkColumnType.INTEGER, '20260101', '20260101', 'v'],
+  ])('a %s watermark column gets bounds of its type, from the initial value and from Athena', (columnType, initialValue, initialLiteral, literalExpression) => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: TargetQueries.appendNewerRows({
+        sourceTableName: 'raw_sales', watermarkColumn: 'dt', watermarkType: columnType, initialWatermark: initialValue, columns: ['order_id', 'amount', 'dt'],
+      }),
+    }));
+    const states = definitionOf(stack).States;
+    expect(states['Start From Initial Watermark'].Parameters).toEqual({ value: initialValue, literal: initialLiteral, before: initialValue });
+    expect(states['Get Watermark'].Parameters.QueryString).toBe(
+      `SELECT v, ${literalExpression} AS literal FROM (SELECT CAST(max("dt") AS varchar) AS v FROM "analytics"."daily_sales$partitions")`,
+    );
+  });
+
+  test.each([
+    [WatermarkColumnType.STRING, "''"],
+    [WatermarkColumnType.DATE, "DATE '0001-01-01'"],
+    [WatermarkColumnType.TIMESTAMP, "TIMESTAMP '0001-01-01 00:00:00'"],
+    [WatermarkColumnType.INTEGER, '-9223372036854775807'],
+  ])('without an initial value, a %s watermark starts below every value of its type', (columnType, literal) => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', watermarkType: columnType, columns: ['order_id', 'amount', 'dt'] }),
+    }));
+    expect(definitionOf(stack).States['Start From Initial Watermark'].Parameters.literal).toBe(literal);
+  });
+
+  test.each([
+    [WatermarkColumnType.DATE, '2026-1-1'],
+    [WatermarkColumnType.DATE, '2026-02-30'],
+    [WatermarkColumnType.TIMESTAMP, 'yesterday'],
+    [WatermarkColumnType.INTEGER, '1 OR 1=1'],
+    [WatermarkColumnType.INTEGER, '2026.5'],
+  ])('fails when the initial value of a %s watermark is %p', (columnType, initialValue) => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: TargetQueries.appendNewerRows({
+        sourceTableName: 'raw_sales', watermarkColumn: 'dt', watermarkType: columnType, initialWatermark: initialValue, columns: ['order_id', 'amount', 'dt'],
+      }),
+    }))).toThrow(`watermark.initialValue must be a ${columnType.toLowerCase()} value`);
+  });
+
+  test('fails when appendNewerRows lists the partition columns anywhere but last, in order', () => {
+    expect(() => TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['dt', 'order_id', 'amount'] }))
+      .toThrow('appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., dt] (got [dt, order_id, amount])');
+    expect(() => TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', partitionedBy: ['dt', 'region'], columns: ['order_id', 'region', 'dt'] }))
+      .toThrow('appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., dt, region]');
+    expect(() => TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', partitionedBy: ['dt', 'region'], columns: ['order_id', 'dt', 'region'] }))
+      .not.toThrow();
+  });
+
+  test('a string watermark escapes quotes in its initial value, and braces in the statement survive States.Format', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: undefined,
+      createTargetQuery: 'CREATE TABLE {{targetTable}} AS SELECT * FROM {{sourceTable}} WITH NO DATA',
+      updateTargetQuery: "INSERT INTO {{targetTable}} SELECT * FROM {{sourceTable}} WHERE regexp_like(id, '^[a-z]{2}$') AND dt > {{watermark}} AND dt <= {{windowEnd}}",
+      watermark: { column: 'dt', initialValue: "it's" },
+    }));
+    const states = definitionOf(stack).States;
+    expect(states['Start From Initial Watermark'].Parameters.literal).toBe("'it''s'");
+    expect(states['Update Target Table'].Parameters['QueryString.$']).toBe(
+      "States.Format('INSERT INTO daily_sales SELECT * FROM raw_sales WHERE regexp_like(id, \\'^[a-z]\\{2\\}$\\') AND dt > {} AND dt <= {}', $.watermark.literal, $.window.endLiteral)",
+    );
   });
 
   test('the role may read query results in its workgroup only', () => {
@@ -284,8 +375,12 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
       + 'SELECT "dt" FROM "analytics"."daily_sales" GROUP BY "dt" ORDER BY "dt" DESC LIMIT 2))',
     );
     // The source is still pruned by its partition metadata.
-    expect(states['Find Next Window'].Parameters.QueryString).toContain('FROM "analytics"."raw_sales$partitions"');
-    expect(states['Update Target Table'].Parameters.QueryString).toMatch(/^MERGE INTO "analytics"."daily_sales" AS t/);
+    expect(states['Find Next Window'].Parameters['QueryString.$']).toContain('FROM "analytics"."raw_sales$partitions"');
+    // A MERGE takes no execution parameters: its bounds are written into its text.
+    expect(states['Update Target Table'].Parameters['QueryString.$']).toMatch(/^States.Format\('MERGE INTO "analytics"."daily_sales" AS t/);
+    expect(states['Update Target Table'].Parameters['QueryString.$']).toContain('WHERE "dt" > {} AND "dt" <= {}');
+    expect(states['Update Target Table'].Parameters['QueryString.$']).toMatch(/, \$\.watermark\.literal, \$\.window\.endLiteral\)$/);
+    expect(states['Update Target Table'].Parameters.ExecutionParameters).toBeUndefined();
   });
 
   test('warns when a lookback reloads partitions with an update that is not a MERGE', () => {
@@ -339,10 +434,9 @@ describe('late rows in a Hive target: lookback rewrites the newest partitions', 
     expect(states['Get Watermark'].Parameters.QueryString).toContain('FROM "analytics"."daily_sales$partitions" GROUP BY "dt" ORDER BY "dt" DESC LIMIT 3');
     expect(states['Start After Newest Target Value'].Next).toBe('Find Partitions To Rewrite');
     expect(states['Start From Initial Watermark'].Next).toBe('Find Partitions To Rewrite');
-    expect(states['Find Partitions To Rewrite'].Parameters.QueryString).toBe(
-      'SELECT CAST("dt" AS varchar) AS v FROM "analytics"."daily_sales$partitions" WHERE CAST("dt" AS varchar) > ? ORDER BY 1',
+    expect(states['Find Partitions To Rewrite'].Parameters['QueryString.$']).toBe(
+      'States.Format(\'SELECT CAST("dt" AS varchar) AS v FROM "analytics"."daily_sales$partitions" WHERE "dt" > {} ORDER BY "dt"\', $.watermark.literal)',
     );
-    expect(states['Find Partitions To Rewrite'].Parameters['ExecutionParameters.$']).toBe('States.Array($.watermark.literal)');
     expect(states['Read Partitions To Rewrite'].Parameters.MaxResults).toBe(3);
 
     const map = states['Empty Partitions To Rewrite'];

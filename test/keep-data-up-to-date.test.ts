@@ -117,8 +117,12 @@ describe('KeepDataUpToDate workflow', () => {
       const task = definition.States[state];
       expect(task.Parameters.WorkGroup).toBe(workGroupRef);
       expect(task.Parameters.QueryExecutionContext).toEqual({ Catalog: 'AwsDataCatalog', Database: 'analytics' });
-      // The created workgroup enforces its result location; a client-side one would be ignored.
-      expect(task.Parameters.ResultConfiguration).toBeUndefined();
+      // The created workgroup does not enforce its configuration (a Hive CTAS with
+      // external_location fails in one that does): each query sends the same location and encryption.
+      expect(task.Parameters.ResultConfiguration).toEqual({
+        OutputLocation: `s3://<Ref:${Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket'))[0]}>/athena-results/`,
+        EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+      });
       expect(task.Retry).toEqual([expect.objectContaining({
         ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'],
         BackoffRate: 2,
@@ -152,7 +156,7 @@ describe('KeepDataUpToDate resources', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       State: 'ENABLED',
       WorkGroupConfiguration: {
-        EnforceWorkGroupConfiguration: true,
+        EnforceWorkGroupConfiguration: false,
         PublishCloudWatchMetricsEnabled: true,
         BytesScannedCutoffPerQuery: 100 * 1024 ** 3,
         ResultConfiguration: {
@@ -192,7 +196,8 @@ describe('KeepDataUpToDate resources', () => {
     expect(construct.resultsBucket).toBe(results);
     const update = definitionOf(stack).States['Update Target Table'];
     expect(update.Parameters.WorkGroup).toBe('existing-wg');
-    // An existing workgroup may not enforce a location: the queries name the results prefix.
+    // An existing workgroup may not enforce a location: the queries name the results prefix, and
+    // leave the encryption to the workgroup, which applies its own when the client sends none.
     expect(update.Parameters.ResultConfiguration).toEqual({ OutputLocation: 's3://my-results/queries/' });
   });
 

@@ -109,8 +109,8 @@ describe('running Iceberg statements with DuckDB', () => {
     // WHEN a source with a changed first-day order and the later days is merged into it
     const execution = await run(MERGE.replace(
       'SELECT order_id, customer, amount, dt FROM sales.orders WHERE dt > ?',
-      "SELECT order_id, 'changed' AS customer, amount, dt FROM sales.orders WHERE order_id = 'o-2026-01-01-000' UNION ALL SELECT order_id, customer, amount, dt FROM sales.orders WHERE dt > ?",
-    ), ["'2026-01-01'"]);
+      "SELECT order_id, 'changed' AS customer, amount, dt FROM sales.orders WHERE order_id = 'o-2026-01-01-000' UNION ALL SELECT order_id, customer, amount, dt FROM sales.orders WHERE dt > '2026-01-01'",
+    ));
 
     // THEN Athena's MERGE statement type is reported, with what the engine read
     expect(execution).toMatchObject({ StatementType: 'DML', SubstatementType: 'MERGE', Status: { State: 'SUCCEEDED' } });
@@ -140,14 +140,19 @@ describe('running Iceberg statements with DuckDB', () => {
     await run(CREATE_ICEBERG);
     const filesBefore = dataFiles();
 
-    const failed = await failureOf(MERGE.replace('customer = s.customer', 'customer = CAST(CAST(s.customer AS integer) AS varchar)'), ["'2026-01-01'"]);
+    const failed = await failureOf(MERGE.replace('customer = s.customer', 'customer = CAST(CAST(s.customer AS integer) AS varchar)').replace('?', "'2026-01-01'"));
 
     expect(failed.Status.StateChangeReason).toMatch(/Could not convert string 'customer-\d+' to INT32/);
     expect(dataFiles()).toEqual(filesBefore);
   });
 
+  test('fails as Athena does on a MERGE with execution parameters, which Athena takes only in SELECT, INSERT INTO, CTAS and UNLOAD', async () => {
+    const failed = await failureOf(MERGE, ["'2026-01-01'"]);
+    expect(failed.Status.StateChangeReason).toBe('Execution parameters are supported only in SELECT, INSERT INTO, CTAS and UNLOAD statements, not in a MERGE statement');
+  });
+
   test('fails as Athena does on a MERGE into a Hive table', async () => {
-    const failed = await failureOf(MERGE.replace('"sales"."orders_iceberg"', 'sales.orders'), ["'2026-01-01'"]);
+    const failed = await failureOf(MERGE.replace('"sales"."orders_iceberg"', 'sales.orders').replace('?', "'2026-01-01'"));
 
     expect(failed.Status.StateChangeReason).toBe('NOT_SUPPORTED: Modifying Hive table rows is only supported for transactional tables');
   });

@@ -90,3 +90,42 @@ test('the integ watermark case loads two new days in two windows', async () => {
   expect(run.statesEntered.filter((state) => state === 'Update Target Table')).toHaveLength(2);
   expect(await totals()).toEqual([{ days: '3', orders: String(FIRST_DAY_ORDERS.length + SECOND_DAY_ORDERS.length + THIRD_DAY_ORDERS.length) }]);
 });
+
+test('the integ case with an existing workgroup that enforces its result location creates an Iceberg summary, which that workgroup accepts', async () => {
+  const machine = deployLocally({ existingWorkGroup: true });
+  expect(Object.values(machine.workGroups ?? {})).toContainEqual(expect.objectContaining({ enforceConfiguration: true }));
+
+  await insert(FIRST_DAY_ORDERS);
+  const first = await aws.startExecution(machine);
+  expect(first.status).toBe('SUCCEEDED');
+  expect(aws.catalog.getTable(DATABASE, TARGET_TABLE_NAME)?.tableType).toBe('ICEBERG');
+  expect(await totals()).toEqual([{ days: '1', orders: String(FIRST_DAY_ORDERS.length) }]);
+
+  await insert(SECOND_DAY_ORDERS);
+  expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+  expect(await totals()).toEqual([{ days: '2', orders: String(FIRST_DAY_ORDERS.length + SECOND_DAY_ORDERS.length) }]);
+});
+
+test('a Hive summary in that enforcing workgroup fails at Create Target Table, as Athena documents', async () => {
+  const machine = deployLocally({ existingWorkGroup: true });
+  // The same workflow, its create statement a Hive CTAS with external_location.
+  const create = machine.definition.States['Create Target Table'] as unknown as { Parameters: { QueryString: string } };
+  create.Parameters.QueryString = create.Parameters.QueryString
+    .replace("table_type = 'ICEBERG', is_external = false, location", 'external_location')
+    .replace('partitioning', 'partitioned_by');
+
+  await insert(FIRST_DAY_ORDERS);
+  const run = await aws.startExecution(machine);
+  expect(run.status).toBe('FAILED');
+  expect(run.error).toBe('Athena.InvalidRequestException');
+  expect(run.cause).toMatch(/submitted with an 'external_location' property to an Athena Workgroup that enforces a centralized output location/);
+});
+
+test('the integ case with a customer managed key loads both days', async () => {
+  const machine = deployLocally({ customerManagedKey: true });
+  await insert(FIRST_DAY_ORDERS);
+  expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+  await insert(SECOND_DAY_ORDERS);
+  expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+  expect(await totals()).toEqual([{ days: '2', orders: String(FIRST_DAY_ORDERS.length + SECOND_DAY_ORDERS.length) }]);
+});

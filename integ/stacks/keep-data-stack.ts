@@ -61,6 +61,18 @@ FROM {{database}}.{{sourceTable}}
 WHERE dt > (SELECT coalesce(max(dt), '') FROM {{database}}.{{targetTable}})
 GROUP BY dt`;
 
+/**
+ * Creates the daily summary as an Iceberg table. A workgroup that enforces its result location
+ * fails a Hive CTAS that sets `external_location`
+ * (https://docs.aws.amazon.com/athena/latest/ug/workgroups-troubleshooting.html); an Iceberg
+ * table's `location` is how the summary still lives under its own prefix there.
+ */
+export const CREATE_ICEBERG_TARGET_QUERY = `CREATE TABLE {{database}}.{{targetTable}}
+WITH (table_type = 'ICEBERG', is_external = false, location = '{{targetLocation}}', partitioning = ARRAY['dt'])
+AS SELECT count(*) AS orders, sum(amount) AS revenue, dt
+FROM {{database}}.{{sourceTable}}
+GROUP BY dt`;
+
 /** With a watermark: creates the summary empty, for the windowed updates to fill. */
 export const CREATE_EMPTY_TARGET_QUERY = `${CREATE_TARGET_QUERY}
 WITH NO DATA`;
@@ -88,7 +100,8 @@ export interface KeepDataStackProps extends StackProps {
 
   /**
    * Run the queries in an Athena workgroup the stack creates and passes to the construct by
-   * name, instead of the one the construct creates.
+   * name, instead of the one the construct creates. That workgroup enforces its result location,
+   * so the summary is an Iceberg table (`CREATE_ICEBERG_TARGET_QUERY`).
    *
    * @default false
    */
@@ -201,7 +214,7 @@ export class KeepDataStack extends Stack {
       sourceTableNames: [SOURCE_TABLE_NAME],
       targetTableName: TARGET_TABLE_NAME,
       ...(props.maxDaysPerQuery === undefined
-        ? { createTargetQuery: CREATE_TARGET_QUERY, updateTargetQuery: UPDATE_TARGET_QUERY }
+        ? { createTargetQuery: props.existingWorkGroup ? CREATE_ICEBERG_TARGET_QUERY : CREATE_TARGET_QUERY, updateTargetQuery: UPDATE_TARGET_QUERY }
         : {
           createTargetQuery: CREATE_EMPTY_TARGET_QUERY,
           updateTargetQuery: WINDOW_UPDATE_TARGET_QUERY,

@@ -14,7 +14,8 @@ export const ATHENA_CATALOG = 'awsdatacatalog';
  * Exposes every catalog table to DuckDB as a view in a schema named like its Glue database, so
  * that `db.table` and `"db"."table"` resolve as they do in Athena. A partitioned table also
  * gets `"db"."table$partitions"`, which lists its partitions from directory names alone, as
- * Athena answers it from the catalog without reading data files. (An Iceberg table's
+ * Athena answers it from the catalog without reading data files (empty for a table that uses
+ * partition projection). (An Iceberg table's
  * `$partitions` has another shape in Athena, so it gets none: a query on it fails.)
  *
  * The views are recreated before each query: the files under a table change as queries run.
@@ -30,9 +31,20 @@ export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueC
     await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0)}`);
     if (table.partitionKeys.length > 0) {
       const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
-      await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, files)}`);
+      await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, usesPartitionProjection(table) ? [] : files)}`);
     }
   }
+}
+
+/**
+ * Whether a table's partitions are projected: Athena then computes them from the table's
+ * properties, and ignores (and usually has none of) the partitions in the Glue catalog, which
+ * is what `$partitions` lists, like SHOW PARTITIONS
+ * (https://docs.aws.amazon.com/athena/latest/ug/show-partitions.html). The table's data is read
+ * all the same.
+ */
+export function usesPartitionProjection(table: GlueTable): boolean {
+  return table.parameters?.['projection.enabled']?.toLowerCase() === 'true';
 }
 
 /** The Parquet files under a table's location, as paths relative to it. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AthenaQueryError, UnsupportedStatementError } from './errors';
+import { checkOpenPartitions, partitionsIn } from './limits';
 import { publish, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
 import { QueryContext, StatementOutcome, qualified } from './query-context';
@@ -22,7 +23,7 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
     throw new AthenaQueryError(`Table 'awsdatacatalog.${database}.${table}' already exists`);
   }
   const iceberg = statement.properties.tableType === 'ICEBERG';
-  const location = iceberg ? statement.properties.location : statement.properties.externalLocation;
+  const location = (iceberg ? statement.properties.location : statement.properties.externalLocation) ?? context.defaultTableLocation;
   if (!location) {
     throw new UnsupportedStatementError(
       `CREATE TABLE AS SELECT without ${iceberg ? 'location' : 'external_location'} (Athena would pick a location under the query results)`,
@@ -64,6 +65,9 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
       filePrefix: context.queryExecutionId,
     })
     : 0;
+  checkOpenPartitions(partitionsIn(context.stagingDir).length, iceberg);
+  // An Iceberg table exists only once its commit succeeds; a Hive CTAS writes in place.
+  if (iceberg) await context.enforceScanLimit();
   publish(context.stagingDir, iceberg ? path.join(directory, 'data') : directory, rows);
 
   const dataColumns = columns.length - partitionedBy.length;

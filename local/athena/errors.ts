@@ -21,3 +21,26 @@ export class UnsupportedStatementError extends Error {
     this.name = 'LocalRunner.UnsupportedStatement';
   }
 }
+
+/**
+ * Athena refused the request itself (`StartQueryExecution` answered with an error): no query
+ * ran. `name` is the error Step Functions' Retry and Catch match, e.g.
+ * `Athena.InvalidRequestException`.
+ */
+export class AthenaApiError extends Error {
+  constructor(errorCode: 'InvalidRequestException', message: string) {
+    super(message);
+    this.name = `Athena.${errorCode}`;
+  }
+}
+
+/**
+ * The query scanned more than its workgroup's per-query limit, and Athena cancelled it: its
+ * state is CANCELLED, and what it had written stays where it was written.
+ */
+export class ScanLimitExceededError extends Error {
+  constructor(public readonly bytesScanned: number, public readonly limit: number) {
+    super('Bytes scanned limit was exceeded');
+    this.name = 'ScanLimitExceededError';
+  }
+}

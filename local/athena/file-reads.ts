@@ -33,10 +33,16 @@ export async function clearFileReads(connection: DuckDBConnection): Promise<void
 
 /** The Parquet files read since the last `clearFileReads`, then clears the log. */
 export async function takeFileReads(connection: DuckDBConnection): Promise<FileRead[]> {
+  const reads = await fileReadsSoFar(connection);
+  await clearFileReads(connection);
+  return reads;
+}
+
+/** The Parquet files read since the last `clearFileReads`; the log is kept. */
+export async function fileReadsSoFar(connection: DuckDBConnection): Promise<FileRead[]> {
   const reader = await connection.runAndReadAll(
     "SELECT path, CAST(pos AS BIGINT) AS pos, CAST(bytes AS BIGINT) AS bytes FROM duckdb_logs_parsed('FileSystem') WHERE op = 'READ' AND path LIKE '%.parquet'",
   );
-  await clearFileReads(connection);
   const byPath = new Map<string, Array<{ pos: number; bytes: number }>>();
   for (const row of reader.getRowObjectsJS()) {
     const reads = byPath.get(String(row.path)) ?? [];

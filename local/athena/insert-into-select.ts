@@ -1,9 +1,10 @@
 import { AthenaQueryError } from './errors';
+import { checkOpenPartitions, partitionsIn } from './limits';
 import { publish, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
 import { QueryContext, StatementOutcome, existingTable } from './query-context';
 import { InsertIntoSelect } from './statement';
-import { tableLayout } from './table-layout';
+import { isIceberg, tableLayout } from './table-layout';
 import { duckdbType, glueType, isInsertCoercible } from './types';
 
 /**
@@ -30,6 +31,8 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
     stagingDir: context.stagingDir,
     filePrefix: context.queryExecutionId,
   });
+  checkOpenPartitions(partitionsIn(context.stagingDir).length, isIceberg(table));
+  if (isIceberg(table)) await context.enforceScanLimit();
   publish(context.stagingDir, layout.dataDirectory, rows);
   return { rows };
 }

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ATHENA_CATALOG, exposeCatalog } from './catalog-views';
 import { createTableAsSelect } from './create-table-as-select';
-import { AthenaQueryError } from './errors';
-import { clearFileReads, FileRead, recordFileReads, takeFileReads } from './file-reads';
+import { AthenaQueryError, ScanLimitExceededError } from './errors';
+import { clearFileReads, FileRead, fileReadsSoFar, recordFileReads, takeFileReads } from './file-reads';
 import { quoteIdentifier, quoteString } from './identifiers';
 import { insertIntoSelect } from './insert-into-select';
 import { mergeInto } from './merge-into';
@@ -14,6 +14,8 @@ import { QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
 import { defineTrinoFunctions } from './trino-functions';
+import { checkWorkGroupRules, ClientResultConfiguration, effectiveResultConfiguration } from './work-groups';
+import type { LocalWorkGroup } from '../definition';
 import { GlueCatalog } from '../glue-catalog';
 import { LocalS3 } from '../local-s3';
 
@@ -22,17 +24,17 @@ export interface StartQueryExecutionInput {
   readonly QueryString: string;
   readonly WorkGroup?: string;
   readonly QueryExecutionContext?: { readonly Catalog?: string; readonly Database?: string };
-  readonly ResultConfiguration?: { readonly OutputLocation?: string };
+  readonly ResultConfiguration?: ClientResultConfiguration;
   readonly ExecutionParameters?: string[];
 }
 
 /** Athena's GetQueryExecution `QueryExecution`, as the `.sync` integration returns it. */
 export type QueryExecution = Record<string, any> & {
   QueryExecutionId: string;
-  Status: { State: 'SUCCEEDED' | 'FAILED'; StateChangeReason?: string };
+  Status: { State: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; StateChangeReason?: string };
 };
 
-/** A query Athena would have run and failed; `queryExecution` says why, in Athena's words. */
+/** A query Athena would have run and failed (or cancelled); `queryExecution` says why, in Athena's words. */
 export class QueryFailedError extends Error {
   constructor(public readonly queryExecution: QueryExecution) {
     super(queryExecution.Status.StateChangeReason);
@@ -66,6 +68,7 @@ export class LocalAthena {
   }
 
   private readonly results = new Map<string, ResultSet>();
+  private readonly workGroups = new Map<string, LocalWorkGroup>();
   private readonly profiles = new Map<string, Record<string, any>>();
   private readonly reads = new Map<string, FileRead[]>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -87,6 +90,15 @@ export class LocalAthena {
     const run = this.queue.then(() => this.run(input));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Makes queries in these workgroups (by name, as `StartQueryExecution` names them) run under
+   * their configuration: an enforced result location and encryption, and the per-query scan limit.
+   * A workgroup not named here behaves like one that enforces nothing and has no limit.
+   */
+  public useWorkGroups(workGroups: Record<string, LocalWorkGroup>): void {
+    for (const [name, workGroup] of Object.entries(workGroups)) this.workGroups.set(name, workGroup);
   }
 
   /** The result set of a SELECT this engine ran. */
@@ -121,14 +133,18 @@ export class LocalAthena {
     const database = input.QueryExecutionContext?.Database ?? 'default';
     const stagingDir = path.join(this.workDir, 'staging', queryExecutionId);
     const profile = path.join(this.workDir, 'profiles', `${queryExecutionId}.json`);
-    const execution = (state: 'SUCCEEDED' | 'FAILED', kind: AthenaStatement['kind'] | undefined, extra: Record<string, unknown>): QueryExecution => ({
+    const workGroup = this.workGroups.get(input.WorkGroup ?? 'primary');
+    const resultConfiguration = effectiveResultConfiguration(workGroup, input.ResultConfiguration);
+    const outputLocation = resultConfiguration.OutputLocation ?? 's3://local-athena-results/';
+    const execution = (state: QueryExecution['Status']['State'], kind: AthenaStatement['kind'] | undefined, extra: Record<string, unknown>): QueryExecution => ({
       QueryExecutionId: queryExecutionId,
       Query: input.QueryString,
       ...(kind ? SUBSTATEMENT[kind] : {}),
       WorkGroup: input.WorkGroup ?? 'primary',
       QueryExecutionContext: input.QueryExecutionContext ?? {},
       ResultConfiguration: {
-        OutputLocation: `${input.ResultConfiguration?.OutputLocation ?? 's3://local-athena-results/'}${queryExecutionId}.csv`,
+        OutputLocation: `${outputLocation}${queryExecutionId}.csv`,
+        ...(resultConfiguration.EncryptionConfiguration ? { EncryptionConfiguration: resultConfiguration.EncryptionConfiguration } : {}),
       },
       EngineVersion: { SelectedEngineVersion: 'Athena engine version 3', EffectiveEngineVersion: 'Athena engine version 3' },
       Status: { State: state, SubmissionDateTime: submitted, CompletionDateTime: Date.now(), ...extra.Status as object },
@@ -148,6 +164,8 @@ export class LocalAthena {
     try {
       const statementText = bindExecutionParameters(input.QueryString, input.ExecutionParameters);
       statement = parseStatement(statementText);
+      // Refused by StartQueryExecution itself: an API error, not a failed query.
+      checkWorkGroupRules(workGroup, statement);
       await exposeCatalog(this.connection, this.catalog, this.s3);
       // Unqualified names resolve in the context database; with none, they find no table.
       await this.connection.run(`USE ${ATHENA_CATALOG}.${quoteIdentifier(this.catalog.databaseNames().includes(database) ? database : 'main')}`);
@@ -160,10 +178,23 @@ export class LocalAthena {
         stagingDir,
         statement: statementText,
         lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
+        // An enforced result location also places a CTAS's table: under it, in tables/<query id>/.
+        defaultTableLocation: workGroup?.enforceConfiguration ? `${outputLocation}tables/${queryExecutionId}/` : undefined,
+        enforceScanLimit: async () => {
+          const cutoff = workGroup?.bytesScannedCutoffPerQuery;
+          if (cutoff === undefined) return;
+          const scanned = (await fileReadsSoFar(this.connection)).reduce((sum, read) => sum + read.bytes, 0);
+          if (scanned > cutoff) throw new ScanLimitExceededError(scanned, cutoff);
+        },
       };
       // Only the statement's own reads: not those that refreshing the views made.
       await clearFileReads(this.connection);
-      const { outcome, profile: statementProfile } = await this.profiled(profile, () => runStatement(context, statement!));
+      const { outcome, profile: statementProfile } = await this.profiled(profile, async () => {
+        const ran = await runStatement(context, statement!);
+        // Athena cancels a query once it has scanned more than the limit; what it wrote stays.
+        await context.enforceScanLimit();
+        return ran;
+      });
       const reads = await takeFileReads(this.connection);
       if (outcome.resultSet) this.results.set(queryExecutionId, outcome.resultSet);
       this.profiles.set(queryExecutionId, statementProfile);
@@ -171,6 +202,14 @@ export class LocalAthena {
       return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: reads.reduce((sum, read) => sum + read.bytes, 0) } });
     } catch (error) {
       fs.rmSync(stagingDir, { recursive: true, force: true });
+      if (error instanceof ScanLimitExceededError) {
+        await clearFileReads(this.connection);
+        // The workgroup troubleshooting guide's wording: "query state CANCELED. Bytes scanned limit was exceeded."
+        throw new QueryFailedError(execution('CANCELLED', statement?.kind, {
+          Status: { StateChangeReason: error.message },
+          Statistics: { DataScannedInBytes: error.bytesScanned },
+        }));
+      }
       if (!(error instanceof AthenaQueryError)) throw error;
       throw new QueryFailedError(execution('FAILED', statement?.kind, {
         Status: {

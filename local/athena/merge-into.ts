@@ -2,6 +2,7 @@ import { DuckDBResultReader } from '@duckdb/node-api';
 import { ATHENA_CATALOG } from './catalog-views';
 import { AthenaQueryError } from './errors';
 import { quoteIdentifier } from './identifiers';
+import { checkOpenPartitions } from './limits';
 import { replaceDirectory, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
 import { QueryContext, StatementOutcome, existingTable, qualified } from './query-context';
@@ -11,6 +12,7 @@ import { duckdbType } from './types';
 
 const TARGET = 'temp.main.merge_target';
 const SOURCE = 'temp.main.merge_source';
+const ORIGINAL = 'temp.main.merge_original';
 
 /**
  * Athena's `MERGE INTO` an Iceberg table, with DuckDB's own `MERGE INTO`: the target's rows are
@@ -54,8 +56,19 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
     if (multipleMatches.currentRowCount > 0) {
       throw new AthenaQueryError('MERGE_TARGET_ROW_MULTIPLE_MATCHES: One MERGE target table row matched more than one source row');
     }
+    await run(`CREATE OR REPLACE TEMP TABLE merge_original AS SELECT * FROM ${TARGET}`);
     const merged = await run(`MERGE INTO ${target} USING ${source} ON ${statement.condition} ${statement.clauses}`);
     const rows = Number(merged.getRowsJS()[0][0]);
+    // The partitions the MERGE writes to: those of the rows it inserted or changed.
+    const partitionColumns = layout.partitionColumns.map((column) => quoteIdentifier(column.name));
+    if (partitionColumns.length > 0) {
+      const written = await run(
+        `SELECT count(*) FROM (SELECT DISTINCT ${partitionColumns.join(', ')} FROM (SELECT * FROM ${TARGET} EXCEPT ALL SELECT * FROM ${ORIGINAL}))`,
+      );
+      checkOpenPartitions(Number(written.getRowsJS()[0][0]), true);
+    }
+    // The MERGE commits atomically: a cancelled one leaves the table as it was.
+    await context.enforceScanLimit();
 
     const written = await writeParquet(context.connection, {
       query: `SELECT * FROM ${TARGET}`,
@@ -70,6 +83,7 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
   } finally {
     await context.connection.run(`DROP TABLE IF EXISTS ${TARGET}`);
     await context.connection.run(`DROP TABLE IF EXISTS ${SOURCE}`);
+    await context.connection.run(`DROP TABLE IF EXISTS ${ORIGINAL}`);
   }
 }
 

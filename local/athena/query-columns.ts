@@ -1,5 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AthenaQueryError, UnsupportedStatementError } from './errors';
+import { checkLiteralTypes } from './literal-types';
 
 /** A column of a query's result, named as Athena names it (lower case). */
 export interface QueryColumn {
@@ -21,6 +22,7 @@ export async function queryColumns(connection: DuckDBConnection, query: string, 
     throw new AthenaQueryError(parsed.error_message ?? 'syntax error');
   }
   if (parsed.statements?.length !== 1) throw new UnsupportedStatementError('more than one statement in a query', statement);
+  await checkLiteralTypes(connection, query);
   try {
     const prepared = await connection.prepare(query);
     return Array.from({ length: prepared.columnCount }, (_column, i) => ({

@@ -19,6 +19,13 @@ export interface QueryContext {
   readonly statement: string;
   /** DuckDB's profile of the last query this statement ran (profiling is on while it runs). */
   readonly lastProfile: () => Record<string, any>;
+  /** Where a CTAS without a location puts its table, when the workgroup decides. @default - the CTAS must name one */
+  readonly defaultTableLocation?: string;
+  /**
+   * Fails with `ScanLimitExceededError` once the statement has read more than the workgroup's
+   * per-query limit. An atomic write (Iceberg) calls it before it commits.
+   */
+  readonly enforceScanLimit: () => Promise<void>;
 }
 
 /** What a statement did. */

@@ -2,24 +2,36 @@ import { Aws } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
+/** Where a query's results go and how they are encrypted, sent with every query. */
+export interface QueryResultConfiguration {
+  /** The `s3://` URI of the results prefix. */
+  readonly outputLocation: string;
+  /** The ARN of the KMS key that encrypts the results (SSE-KMS). @default - SSE-S3 */
+  readonly kmsKeyArn?: string;
+  /**
+   * Whether to send the encryption too. A workgroup that does not enforce its configuration uses
+   * the client's settings, and with none, its own.
+   * @default true
+   */
+  readonly sendEncryption?: boolean;
+}
+
 export interface AthenaQueryTaskProps extends sfn.TaskStateBaseProps {
-  /** The SQL statement, placeholders already substituted. */
+  /**
+   * The SQL statement, placeholders already substituted, or a JSONPath expression that builds it
+   * during the execution (`sfn.JsonPath.format(...)`).
+   */
   readonly queryString: string;
   /** The workgroup the query runs in. */
   readonly workGroupName: string;
   /** The database that unqualified table names refer to. */
   readonly databaseName: string;
   /**
-   * Where results go when the workgroup does not enforce its own location.
-   * @default - the workgroup's result location
+   * Where results go, sent with the query. A workgroup that enforces its configuration overrides
+   * it (https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html).
+   * @default - the workgroup's result configuration
    */
-  readonly outputLocation?: string;
-  /**
-   * A JSONPath expression or intrinsic function that yields the values of the query's `?`
-   * parameters, in order.
-   * @default - the query has no parameters
-   */
-  readonly executionParameters?: string;
+  readonly resultConfiguration?: QueryResultConfiguration;
 }
 
 /**
@@ -45,9 +57,17 @@ export class AthenaQueryTask extends sfn.TaskStateBase {
         QueryString: props.queryString,
         WorkGroup: props.workGroupName,
         QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: props.databaseName },
-        ResultConfiguration: props.outputLocation ? { OutputLocation: props.outputLocation } : undefined,
-        ExecutionParameters: props.executionParameters ? sfn.JsonPath.stringAt(props.executionParameters) : undefined,
+        ResultConfiguration: props.resultConfiguration && renderResultConfiguration(props.resultConfiguration),
       }, sfn.QueryLanguage.JSON_PATH),
     };
   }
+}
+
+function renderResultConfiguration(config: QueryResultConfiguration) {
+  return {
+    OutputLocation: config.outputLocation,
+    EncryptionConfiguration: (config.sendEncryption ?? true)
+      ? (config.kmsKeyArn ? { EncryptionOption: 'SSE_KMS', KmsKey: config.kmsKeyArn } : { EncryptionOption: 'SSE_S3' })
+      : undefined,
+  };
 }

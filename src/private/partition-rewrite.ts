@@ -2,6 +2,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { runtimeQuery } from './query-template';
 import { quoteIdentifier } from './sql';
 
 export interface PartitionRewriteProps {
@@ -15,7 +16,7 @@ export interface PartitionRewriteProps {
   /** The target's key prefix, ending in '/' (or empty). */
   readonly targetPrefix: string;
   /** Starts a query and waits for it, with the workflow's retry policy. */
-  readonly query: (id: string, sql: string, comment: string, resultPath: string, parameters?: string) => sfn.TaskStateBase;
+  readonly query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase;
   /** Reads a query's first rows, with the workflow's retry policy. */
   readonly readResult: (id: string, queryPath: string, resultPath: string, maxResults: number) => sfn.TaskStateBase;
 }
@@ -31,10 +32,11 @@ export interface PartitionRewriteProps {
  */
 export function partitionRewrite(scope: Construct, props: PartitionRewriteProps): sfn.Chain {
   const column = quoteIdentifier(props.column);
-  const find = props.query('Find Partitions To Rewrite',
+  // The bound is a literal of the column's type, so that the partitions compare as values.
+  const find = props.query('Find Partitions To Rewrite', runtimeQuery(
     `SELECT CAST(${column} AS varchar) AS v FROM ${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${props.targetTableName}$partitions`)}`
-    + ` WHERE CAST(${column} AS varchar) > ? ORDER BY 1`,
-    `Lists the target's ${props.partitions} newest partitions, which are rewritten`, '$.rewriteQuery', 'States.Array($.watermark.literal)');
+    + ` WHERE ${column} > {{watermark}} ORDER BY ${column}`, { watermark: '$.watermark.literal' }),
+  `Lists the target's ${props.partitions} newest partitions, which are rewritten`, '$.rewriteQuery');
   // One header row, then at most `partitions` values.
   const read = props.readResult('Read Partitions To Rewrite', '$.rewriteQuery', '$.rewriteResult', props.partitions + 1);
 

@@ -1,8 +1,18 @@
 import { Token } from 'aws-cdk-lib';
-import { validateGlueName } from './validation';
+import { typedLiteral } from './sql';
+import { validateGlueName, validateWatermarkValue } from './validation';
 import { ResolvedWatermark } from './workflow';
 import { TargetQueries } from '../target-queries';
-import { TargetTableType, WatermarkOptions } from '../watermark';
+import { TargetTableType, WatermarkColumnType, WatermarkOptions } from '../watermark';
+
+/** Where a watermark starts when the target is empty and no initial value is set: the lowest value of its type. */
+const LOWEST_VALUE: Record<WatermarkColumnType, string> = {
+  [WatermarkColumnType.STRING]: '',
+  [WatermarkColumnType.DATE]: '0001-01-01',
+  [WatermarkColumnType.TIMESTAMP]: '0001-01-01 00:00:00',
+  // One above bigint's lowest, whose literal Trino cannot parse as a bigint.
+  [WatermarkColumnType.INTEGER]: '-9223372036854775807',
+};
 
 /** The props that name the statements, one way or the other. */
 export interface QuerySources {
@@ -47,14 +57,24 @@ export function resolveWatermark(watermark: WatermarkOptions, sourceTableNames: 
     throw new Error(`watermark.lookbackPartitions must be a whole number of 0 or more (got ${lookbackPartitions})`);
   }
   const partitionColumn = watermark.partitionColumn ?? true;
+  const columnType = watermark.columnType ?? WatermarkColumnType.STRING;
+  if (watermark.initialValue !== undefined) validateWatermarkValue('watermark.initialValue', columnType, watermark.initialValue);
+  const initialValue = watermark.initialValue ?? LOWEST_VALUE[columnType];
+  // Iceberg's $partitions table describes partitions as a row, not as columns.
+  const targetPartitionMetadata = partitionColumn && (watermark.targetTableType ?? TargetTableType.HIVE) === TargetTableType.HIVE;
+  if (targetPartitionMetadata && lookbackPartitions > 0 && columnType === WatermarkColumnType.TIMESTAMP) {
+    // Hive escapes ':' in a timestamp partition's directory name, which the rewrite's S3 prefix would have to match.
+    throw new Error('watermark.lookbackPartitions cannot rewrite the partitions of a Hive target partitioned by a timestamp column; partition by a date or string column, or use an Iceberg target (TargetQueries.mergeNewerRows)');
+  }
   return {
     column: watermark.column,
+    columnType,
     partitionColumn,
     sourceTableName,
     initialValue: watermark.initialValue ?? '',
+    initialLiteral: typedLiteral(columnType, initialValue),
     maxPartitionsPerQuery,
     lookbackPartitions,
-    // Iceberg's $partitions table describes partitions as a row, not as columns.
-    targetPartitionMetadata: partitionColumn && (watermark.targetTableType ?? TargetTableType.HIVE) === TargetTableType.HIVE,
+    targetPartitionMetadata,
   };
 }

@@ -1,4 +1,5 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, Tokenization } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]*)\s*\}\}/g;
 
@@ -7,24 +8,12 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]*)\s*\}\}/g;
  *
  * Values may be tokens (a bucket name, say): they stay in the string and resolve in the
  * state machine definition. A placeholder that is not in `values` is an error that names it,
- * so that a typo never reaches Athena.
+ * so that a typo never reaches Athena. The `runtime` placeholders are left in place, written
+ * `{{name}}`, for `runtimeQuery` to fill in during each execution; every one of them must be used:
+ * an update without its window bounds would load rows twice.
  */
-export function renderQuery(prop: string, template: string, values: Record<string, string>): string {
-  return renderParameterizedQuery(prop, template, values, []).query;
-}
-
-/**
- * Like `renderQuery`, and replaces each of the `runtime` placeholders with a `?` execution
- * parameter, returning which placeholder each `?` stands for, in order. Every runtime placeholder
- * must be used: an update without its window bounds would load rows twice.
- */
-export function renderParameterizedQuery(
-  prop: string,
-  template: string,
-  values: Record<string, string>,
-  runtime: string[],
-): { query: string; parameters: string[] } {
-  if (Token.isUnresolved(template) && !template.includes('{{') && runtime.length === 0) return { query: template, parameters: [] };
+export function renderQuery(prop: string, template: string, values: Record<string, string>, runtime: string[] = []): string {
+  if (Token.isUnresolved(template) && !template.includes('{{') && runtime.length === 0) return template;
   if (template.trim() === '') {
     throw new Error(`${prop} must be an Athena SQL statement (got an empty string)`);
   }
@@ -43,13 +32,30 @@ export function renderParameterizedQuery(
       `${prop} must use ${missing.map((name) => `{{${name}}}`).join(' and ')} with a watermark, e.g. WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`,
     );
   }
-  const parameters: string[] = [];
-  const query = template.replace(PLACEHOLDER, (_match, name: string) => {
-    if (runtime.includes(name)) {
-      parameters.push(name);
-      return '?';
-    }
-    return values[name];
-  });
-  return { query, parameters };
+  return template.replace(PLACEHOLDER, (_match, name: string) => (runtime.includes(name) ? `{{${name}}}` : values[name]));
 }
+
+/**
+ * The statement as Step Functions builds it in each execution: `States.Format` with each
+ * runtime `{{name}}` replaced by the value at the JSONPath `bindings[name]`. The rest of the
+ * text is escaped for the intrinsic function, where `'`, `{`, `}` and `\` are reserved
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html); aws-cdk-lib
+ * escapes quotes and backslashes, this escapes the braces, and leaves tokens (a bucket name) as
+ * they are, to resolve in the definition.
+ */
+export function runtimeQuery(query: string, bindings: Record<string, string>): string {
+  // Tokens become markers without braces while the text around them is escaped.
+  const tokens: string[] = [];
+  const text = Tokenization.reverseString(query)
+    .mapTokens({ mapToken: (token) => `\u0000${tokens.push(Token.asString(token)) - 1}\u0000` })
+    .join({ join: (left: unknown, right: unknown) => `${left}${right}` }) as string | undefined ?? '';
+  const paths: string[] = [];
+  const format = text.split(RUNTIME_PLACEHOLDER).map((part, i) => {
+    if (i % 2 === 0) return part.replace(/[{}]/g, (brace) => `\\${brace}`);
+    paths.push(bindings[part]);
+    return '{}';
+  }).join('').replace(/\u0000(\d+)\u0000/g, (_marker, i: string) => tokens[Number(i)]);
+  return sfn.JsonPath.format(format, ...paths.map((path) => sfn.JsonPath.stringAt(path)));
+}
+
+const RUNTIME_PLACEHOLDER = /\{\{(\w+)\}\}/;

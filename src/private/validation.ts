@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { WatermarkColumnType } from '../watermark';
 
 /** Glue database and table names that Athena can query: lower-case letters, digits and underscores. */
 const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
@@ -51,4 +52,29 @@ export function validateNonEmptyUnique(prop: string, values: string[]): void {
     }
     seen.add(value);
   }
+}
+
+/** The forms a watermark value known at synth time may take, by column type, as Trino's literals take them. */
+const WATERMARK_VALUE: Record<WatermarkColumnType, { pattern: RegExp; example: string }> = {
+  [WatermarkColumnType.STRING]: { pattern: /^[\s\S]*$/, example: "'2026-01-31'" },
+  [WatermarkColumnType.DATE]: { pattern: /^\d{4}-\d{2}-\d{2}$/, example: "'2026-01-31'" },
+  [WatermarkColumnType.TIMESTAMP]: { pattern: /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2}(\.\d{1,12})?)?)?$/, example: "'2026-01-31 12:00:00'" },
+  [WatermarkColumnType.INTEGER]: { pattern: /^-?\d{1,19}$/, example: "'20260131'" },
+};
+
+/** Fails when a watermark value does not fit its column's type. */
+export function validateWatermarkValue(prop: string, type: WatermarkColumnType, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  const { pattern, example } = WATERMARK_VALUE[type];
+  const calendar = type === WatermarkColumnType.DATE || type === WatermarkColumnType.TIMESTAMP;
+  const valid = pattern.test(value) && (!calendar || isCalendarDate(value.slice(0, 10)));
+  if (!valid) {
+    throw new Error(`${prop} must be a ${type.toLowerCase()} value such as ${example} for a ${type} watermark column (got '${value}')`);
+  }
+}
+
+/** Whether `YYYY-MM-DD` names a day that exists (not 2026-02-30). */
+function isCalendarDate(text: string): boolean {
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
 }

@@ -4,10 +4,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { workGroupArn } from './athena-arns';
-import { AthenaQueryTask } from './athena-query-task';
+import { AthenaQueryTask, QueryResultConfiguration } from './athena-query-task';
 import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
-import { lookbackValueQuery, newestValueQuery, quoteIdentifier, quoteLiteral } from './sql';
+import { runtimeQuery } from './query-template';
+import { lookbackValueQuery, newestValueQuery, quoteIdentifier } from './sql';
+import { WatermarkColumnType } from '../watermark';
 
 /** The transient Athena errors that a retry with backoff gets past. */
 export const ATHENA_TRANSIENT_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException'];
@@ -19,7 +21,11 @@ export interface ResolvedWatermark {
   readonly column: string;
   readonly partitionColumn: boolean;
   readonly sourceTableName: string;
+  readonly columnType: WatermarkColumnType;
+  /** The value to start after when the target is empty. */
   readonly initialValue: string;
+  /** `initialValue` as a SQL literal of `columnType`. */
+  readonly initialLiteral: string;
   readonly maxPartitionsPerQuery: number;
   readonly lookbackPartitions: number;
   /** Whether the target's newest value can be read from Athena's `$partitions` metadata. */
@@ -30,13 +36,11 @@ export interface WorkflowProps {
   readonly databaseName: string;
   readonly targetTableName: string;
   readonly workGroupName: string;
-  /** Where query results go when the workgroup does not enforce its own location. */
-  readonly outputLocation?: string;
+  /** Where query results go, sent with every query. */
+  readonly resultConfiguration?: QueryResultConfiguration;
   readonly createTargetQuery: string;
-  /** The update statement; with a watermark, its bounds are `?` parameters. */
+  /** The update statement; with a watermark, it says `{{watermark}}` and `{{windowEnd}}` where its bounds go. */
   readonly updateTargetQuery: string;
-  /** With a watermark: which bound each `?` of the update statement takes, in order. */
-  readonly updateParameters: Array<'watermark' | 'windowEnd'>;
   readonly watermark?: ResolvedWatermark;
   /**
    * The target's location, when the partitions a lookback loads again are emptied first
@@ -52,15 +56,14 @@ export interface WorkflowProps {
  * [guard] → Get Target Table →(not found) Create Target Table → [watermark loop →] Update Target Table.
  */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
-  const query = (id: string, queryString: string, comment: string, resultPath: string, executionParameters?: string) =>
+  const query = (id: string, queryString: string, comment: string, resultPath: string) =>
     new AthenaQueryTask(scope, id, {
       comment,
       queryString,
       resultPath,
       workGroupName: props.workGroupName,
       databaseName: props.databaseName,
-      outputLocation: props.outputLocation,
-      executionParameters,
+      resultConfiguration: props.resultConfiguration,
       resultSelector: {
         QueryExecutionId: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId'),
         DataScannedInBytes: sfn.JsonPath.numberAt('$.QueryExecution.Statistics.DataScannedInBytes'),
@@ -73,19 +76,9 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
       jitterStrategy: sfn.JitterType.FULL,
     });
 
-  const getTarget = new tasks.CallAwsService(scope, 'Get Target Table', {
+  const getTarget = getTable(scope, 'Get Target Table', props.databaseName, props.targetTableName, {
     comment: 'Does the target table exist?',
-    service: 'glue',
-    action: 'getTable',
-    parameters: { DatabaseName: props.databaseName, Name: props.targetTableName },
-    iamResources: glueTableArns(scope, props.databaseName, props.targetTableName),
     resultPath: sfn.JsonPath.DISCARD,
-  }).addRetry({
-    errors: GLUE_TRANSIENT_ERRORS,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 5,
-    jitterStrategy: sfn.JitterType.FULL,
   });
   const createTarget = query('Create Target Table', props.createTargetQuery, 'Creates the target table', '$.createTarget');
   getTarget.addCatch(createTarget, { errors: ['Glue.EntityNotFoundException'], resultPath: '$.targetTableNotFound' });
@@ -129,7 +122,7 @@ function watermarkLoop(
   scope: Construct,
   props: WorkflowProps,
   watermark: ResolvedWatermark,
-  query: (id: string, sql: string, comment: string, resultPath: string, parameters?: string) => sfn.TaskStateBase,
+  query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase,
 ): sfn.IChainable {
   const column = quoteIdentifier(watermark.column);
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
@@ -156,9 +149,9 @@ function watermarkLoop(
   const literal = (resultPath: string) => `${resultPath}.rows[1].Data[1].VarCharValue`;
 
   const getWatermark = watermark.lookbackPartitions > 0
-    ? query('Get Watermark', lookbackValueQuery(watermark.column, target, watermark.lookbackPartitions),
+    ? query('Get Watermark', lookbackValueQuery(watermark.column, target, watermark.lookbackPartitions, watermark.columnType),
       `Reads the target's value before its ${watermark.lookbackPartitions} newest, which are loaded again`, '$.watermarkQuery')
-    : query('Get Watermark', newestValueQuery(watermark.column, target), "Reads the target's newest value", '$.watermarkQuery');
+    : query('Get Watermark', newestValueQuery(watermark.column, target, watermark.columnType), "Reads the target's newest value", '$.watermarkQuery');
   const readWatermark = readResult('Read Watermark', '$.watermarkQuery', '$.watermarkResult');
   const fromTarget = new sfn.Pass(scope, 'Start After Newest Target Value', {
     parameters: {
@@ -169,27 +162,28 @@ function watermarkLoop(
     resultPath: '$.watermark',
   });
   const fromInitial = new sfn.Pass(scope, 'Start From Initial Watermark', {
-    parameters: { value: watermark.initialValue, literal: quoteLiteral(watermark.initialValue), before: watermark.initialValue },
+    parameters: { value: watermark.initialValue, literal: watermark.initialLiteral, before: watermark.initialValue },
     resultPath: '$.watermark',
   });
 
+  // The bounds are literals of the column's type, written into the statements' text: execution
+  // parameters would be typed as Athena parses them, and a MERGE takes none.
   const nextWindowSql = newestValueQuery(watermark.column,
-    `(SELECT ${column} FROM ${table(watermark.sourceTableName, watermark.partitionColumn)} WHERE CAST(${column} AS varchar) > ? GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`);
-  const findWindow = query('Find Next Window', nextWindowSql,
-    `Finds the end of the next ${watermark.maxPartitionsPerQuery} source values after the watermark`,
-    '$.windowQuery', 'States.Array($.watermark.literal)');
+    `(SELECT ${column} FROM ${table(watermark.sourceTableName, watermark.partitionColumn)} WHERE ${column} > {{watermark}} GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`,
+    watermark.columnType);
+  const findWindow = query('Find Next Window', runtimeQuery(nextWindowSql, { watermark: '$.watermark.literal' }),
+    `Finds the end of the next ${watermark.maxPartitionsPerQuery} source values after the watermark`, '$.windowQuery');
   const readWindow = readResult('Read Next Window', '$.windowQuery', '$.windowResult');
-  const bound = { watermark: '$.watermark.literal', windowEnd: literal('$.windowResult') };
   const setWindow = new sfn.Pass(scope, 'Set Window', {
     parameters: {
       end: sfn.JsonPath.stringAt(value('$.windowResult')),
       endLiteral: sfn.JsonPath.stringAt(literal('$.windowResult')),
-      parameters: sfn.JsonPath.stringAt(`States.Array(${props.updateParameters.map((name) => bound[name]).join(', ')})`),
     },
     resultPath: '$.window',
   });
-  const update = query('Update Target Table', props.updateTargetQuery,
-    'Adds the source rows of the window', '$.updateTarget', '$.window.parameters');
+  const update = query('Update Target Table',
+    runtimeQuery(props.updateTargetQuery, { watermark: '$.watermark.literal', windowEnd: '$.window.endLiteral' }),
+    'Adds the source rows of the window', '$.updateTarget');
   const advance = new sfn.Pass(scope, 'Advance Watermark', {
     parameters: {
       value: sfn.JsonPath.stringAt('$.window.end'),
@@ -215,7 +209,65 @@ function watermarkLoop(
       readResult,
     }).next(findWindow)
     : findWindow;
-  return getWatermark.next(readWatermark).next(new sfn.Choice(scope, 'Target Has Rows?')
+  const loop = getWatermark.next(readWatermark).next(new sfn.Choice(scope, 'Target Has Rows?')
     .when(sfn.Condition.isPresent(value('$.watermarkResult')), fromTarget.next(load))
     .otherwise(fromInitial.next(load)));
+  return watermark.partitionColumn ? refuseProjectedSource(scope, props, watermark, loop) : loop;
+}
+
+/**
+ * `$partitions` lists the partitions registered in the Glue catalog, and Athena ignores those
+ * of a table that uses partition projection, which usually has none
+ * (https://docs.aws.amazon.com/athena/latest/ug/show-partitions.html,
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html). Windows read from it
+ * would never find the source's newer data: the execution fails and says why, before any query.
+ */
+function refuseProjectedSource(scope: Construct, props: WorkflowProps, watermark: ResolvedWatermark, loop: sfn.IChainable): sfn.IChainable {
+  const getSource = getTable(scope, 'Get Source Table', props.databaseName, watermark.sourceTableName, {
+    comment: 'Does the source table use partition projection?',
+    // Parameters is optional in GetTable's response; a Choice tests for it with isPresent.
+    resultSelector: { 'Table.$': '$.Table' },
+    resultPath: '$.sourceTable',
+  });
+  // A key with a dot needs bracket notation
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html).
+  const projection = "$.sourceTable.Table.Parameters['projection.enabled']";
+  const projected = new sfn.Fail(scope, 'Source Uses Partition Projection', {
+    error: 'KeepDataUpToDate.PartitionProjectionSource',
+    cause: `The source table ${props.databaseName}.${watermark.sourceTableName} uses partition projection, so "$partitions" lists none of its partitions and no newer data would ever be found. Set watermark.partitionColumn to false: the windows are then found from the values of ${watermark.column}.`,
+  });
+  const forget = new sfn.Pass(scope, 'Source Partitions Are Registered', {
+    comment: 'Drops the table definition from the state',
+    result: sfn.Result.fromObject({ projection: false }),
+    resultPath: '$.sourceTable',
+  });
+  forget.next(loop);
+  // Rules are tried in order: the value is compared only when it is there.
+  return getSource.next(new sfn.Choice(scope, 'Source Uses Partition Projection?')
+    .when(sfn.Condition.not(sfn.Condition.isPresent(projection)), forget)
+    .when(sfn.Condition.or(...['true', 'TRUE', 'True'].map((enabled) => sfn.Condition.stringEquals(projection, enabled))), projected)
+    .otherwise(forget));
+}
+
+/** Glue `GetTable` on one table, allowed on exactly that table, with transient errors retried. */
+function getTable(
+  scope: Construct,
+  id: string,
+  databaseName: string,
+  tableName: string,
+  options: Pick<tasks.CallAwsServiceProps, 'comment' | 'resultSelector' | 'resultPath'>,
+): sfn.TaskStateBase {
+  return new tasks.CallAwsService(scope, id, {
+    ...options,
+    service: 'glue',
+    action: 'getTable',
+    parameters: { DatabaseName: databaseName, Name: tableName },
+    iamResources: glueTableArns(scope, databaseName, tableName),
+  }).addRetry({
+    errors: GLUE_TRANSIENT_ERRORS,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 5,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 }

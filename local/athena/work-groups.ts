@@ -1,0 +1,45 @@
+import { AthenaApiError } from './errors';
+import { AthenaStatement } from './statement';
+import type { LocalWorkGroup } from '../definition';
+
+/** What a query's `ResultConfiguration` says, as the client sent it. */
+export interface ClientResultConfiguration {
+  readonly OutputLocation?: string;
+  readonly EncryptionConfiguration?: { readonly EncryptionOption: string; readonly KmsKey?: string };
+}
+
+/**
+ * The result configuration a query runs with. A workgroup that enforces its configuration uses
+ * its own for every query, whatever the client sent; one that does not uses the client's, and
+ * its own where the client sent none
+ * (https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html).
+ */
+export function effectiveResultConfiguration(
+  workGroup: LocalWorkGroup | undefined,
+  client: ClientResultConfiguration | undefined,
+): ClientResultConfiguration {
+  const own: ClientResultConfiguration = {
+    OutputLocation: workGroup?.outputLocation,
+    EncryptionConfiguration: workGroup?.encryptionOption
+      ? { EncryptionOption: workGroup.encryptionOption, ...(workGroup.kmsKey ? { KmsKey: workGroup.kmsKey } : {}) }
+      : undefined,
+  };
+  if (workGroup?.enforceConfiguration) return own;
+  return {
+    OutputLocation: client?.OutputLocation ?? own.OutputLocation,
+    EncryptionConfiguration: client?.EncryptionConfiguration ?? own.EncryptionConfiguration,
+  };
+}
+
+/**
+ * Refuses, as `StartQueryExecution` does, a Hive CTAS that sets `external_location` in a workgroup
+ * that enforces its result location. An Iceberg CTAS's `location` is not named by the guide, so
+ * it is allowed (https://docs.aws.amazon.com/athena/latest/ug/workgroups-troubleshooting.html).
+ */
+export function checkWorkGroupRules(workGroup: LocalWorkGroup | undefined, statement: AthenaStatement): void {
+  if (!workGroup?.enforceConfiguration || statement.kind !== 'CREATE_TABLE_AS_SELECT') return;
+  if (statement.properties.tableType !== 'ICEBERG' && statement.properties.externalLocation !== undefined) {
+    throw new AthenaApiError('InvalidRequestException',
+      "The Create Table As Select query failed because it was submitted with an 'external_location' property to an Athena Workgroup that enforces a centralized output location for all queries. Please remove the 'external_location' property and resubmit the query.");
+  }
+}
