@@ -16,7 +16,8 @@ import { TargetQueries } from '../src';
  * `TargetQueries.appendNewerRows`: a watermark step, then windowed inserts.
  */
 async function main(argv: string[]): Promise<number> {
-  const unknown = argv.filter((arg) => arg !== '--watermark');
+  // `npx projen local -- --watermark` passes the separator on.
+  const unknown = argv.filter((arg) => arg !== '--watermark' && arg !== '--');
   if (unknown.length > 0) throw new Error(`Usage: local/main.ts [--watermark] (got ${unknown.join(' ')})`);
   const watermark = argv.includes('--watermark');
   const dataDir = path.join(__dirname, '.data');

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 import { addCustomisedInstances, addHiveLookbackInstance, QUERIES } from './fixtures';
 
 const ACCOUNT = '111122223333';
@@ -146,6 +146,36 @@ describe('the workflow role with default props', () => {
   test('never grants athena:GetQueryResults for the CTAS and INSERT INTO queries', () => {
     const statement = roleStatements(stack, construct).find((s) => s.Sid === 'RunQueriesInWorkGroup');
     expect([statement.Action].flat()).not.toContain('athena:GetQueryResults');
+  });
+});
+
+describe('the workflow role with a watermark on a partition column', () => {
+  // GIVEN generated statements that find windows in the source's partition metadata
+  const stack = newStack();
+  const sourceBucket = s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw');
+  const construct = new KeepDataUpToDate(stack, 'Sales', {
+    databaseName: 'analytics',
+    targetTableName: 'daily_sales',
+    sourceTableNames: ['sales', 'stores'],
+    sourceDataLocations: [{ bucket: sourceBucket, prefix: 'sales/' }],
+    queries: TargetQueries.appendNewerRows({ sourceTableName: 'sales', watermarkColumn: 'dt', columns: ['order_id', 'dt'] }),
+  });
+  const template = Template.fromStack(stack);
+
+  test('reads the window source\'s definition with Glue GetTable on that table only, to refuse a projected source', () => {
+    expectStatement(template, {
+      Action: 'glue:getTable',
+      Resource: [glueArn('catalog'), glueArn('database/analytics'), glueArn('table/analytics/sales')],
+    });
+    const getTable = roleStatements(stack, construct).filter((statement) => statement.Action === 'glue:getTable');
+    expect(getTable.map((statement) => statement.Resource[2])).toEqual([glueArn('table/analytics/daily_sales'), glueArn('table/analytics/sales')]);
+  });
+
+  test('reads query results in its workgroup only, and grants nothing for execution parameters', () => {
+    expectStatement(template, {
+      Action: 'athena:getQueryResults',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:athena:${REGION}:${ACCOUNT}:workgroup/`, stack.resolve(construct.workGroupName)]] },
+    });
   });
 });
 

@@ -1,19 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ts from 'typescript';
+import { codeBlocks, README, ROOT, synthesizeExample } from './readme-examples';
 import { KeepDataUpToDate } from '../src';
-
-const ROOT = path.join(__dirname, '..');
-const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-
-/** The fenced code blocks of the README in a language, in order. */
-function codeBlocks(language: string): string[] {
-  return [...README.matchAll(/^```(\w+)[^\n]*\n([\s\S]*?)^```$/gm)]
-    .filter((match) => match[1] === language)
-    .map((match) => match[2]);
-}
 
 /** The README section under a `## heading`, up to the next one. */
 function section(heading: string): string {
@@ -24,39 +13,29 @@ function section(heading: string): string {
 }
 
 describe('README quick start', () => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'readme-'));
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
   test('synthesizes a stack with the workflow, as a reader would run it', () => {
-    // GIVEN the quick start exactly as printed, importing this package from its sources
+    // GIVEN the quick start exactly as printed
     const quickStart = codeBlocks('ts')[0];
     expect(quickStart).toContain('new KeepDataUpToDate(');
-    const js = ts.transpileModule(quickStart, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
-      .replace(/require\("cdk-keep-data-up-to-date"\)/g, 'require("../src")');
 
     // WHEN it runs, writing its cloud assembly to a scratch directory
-    const previous = process.env.CDK_OUTDIR;
-    process.env.CDK_OUTDIR = outdir;
+    const example = synthesizeExample(quickStart);
     try {
-      new Function('require', 'exports', js)(require, {});
+      // THEN the stack holds the workflow, and reading the source data is allowed
+      const stack = example.manifest.artifacts.Analytics;
+      const messages = Object.values<any[]>(stack.metadata ?? {}).flat();
+      expect(messages.filter((m) => m.type === 'aws:cdk:error')).toEqual([]);
+      expect(messages.filter((m) => m.type === 'aws:cdk:warning' && JSON.stringify(m.data).includes('cdk-keep-data-up-to-date'))).toEqual([]);
+
+      const template = readFileSync(path.join(example.outdir, stack.properties.templateFile), 'utf8');
+      expect(template).toContain('AWS::StepFunctions::StateMachine');
+      for (const state of ['Get Target Table', 'Create Target Table', 'Update Target Table']) {
+        expect(template).toContain(`\\"${state}\\":{`);
+      }
+      expect(template).toContain(':s3:::my-raw-data-bucket/sales/*');
     } finally {
-      if (previous === undefined) delete process.env.CDK_OUTDIR;
-      else process.env.CDK_OUTDIR = previous;
+      rmSync(example.outdir, { recursive: true, force: true });
     }
-
-    // THEN the stack holds the workflow, and reading the source data is allowed
-    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    const stack = manifest.artifacts.Analytics;
-    const messages = Object.values<any[]>(stack.metadata ?? {}).flat();
-    expect(messages.filter((m) => m.type === 'aws:cdk:error')).toEqual([]);
-    expect(messages.filter((m) => m.type === 'aws:cdk:warning' && JSON.stringify(m.data).includes('cdk-keep-data-up-to-date'))).toEqual([]);
-
-    const template = readFileSync(path.join(outdir, stack.properties.templateFile), 'utf8');
-    expect(template).toContain('AWS::StepFunctions::StateMachine');
-    for (const state of ['Get Target Table', 'Create Target Table', 'Update Target Table']) {
-      expect(template).toContain(`\\"${state}\\":{`);
-    }
-    expect(template).toContain(':s3:::my-raw-data-bucket/sales/*');
   });
 });
 
