@@ -13,9 +13,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
 import { LakeFormationGrantOptions, LakeFormationPermissions } from './lake-formation';
+import { PropError, withConstructPath } from './private/errors';
 import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
-import { chooseQueries, resolveWatermark } from './private/queries';
+import { ChosenQueries, chooseQueries, resolveWatermark } from './private/queries';
 import { renderQuery } from './private/query-template';
 import { createSecureBucket } from './private/secure-bucket';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
@@ -91,8 +92,9 @@ export interface KeepDataUpToDateProps {
   readonly schedule?: scheduler.ScheduleExpression;
 
   /**
-   * Whether an execution that finds another execution of the workflow running ends at once,
-   * as skipped, so that two executions never insert the same rows.
+   * Whether an execution that finds another execution of the workflow running ends at once, so
+   * that two executions never insert the same rows. It ends with status SUCCEEDED, in the state
+   * "Skip: Another Execution Is Running", having loaded nothing.
    *
    * @default true
    */
@@ -239,15 +241,16 @@ export class KeepDataUpToDate extends Construct {
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
     super(scope, id);
 
-    validateProps(props);
+    // A prop error names this construct's path, so that with several instances the message says which one.
+    withConstructPath(this, () => validateProps(props));
     this.tables = { databaseName: props.databaseName, targetTableName: props.targetTableName, sourceTableNames: [...props.sourceTableNames] };
-    const { target, sources: sourceDataLocations } = this.locateData(props);
+    const { target, sources: sourceDataLocations } = withConstructPath(this, () => this.locateData(props));
     this.targetDataLocation = target;
-    const results = this.createResultsStorage(props);
+    const results = withConstructPath(this, () => this.createResultsStorage(props));
     this.resultsBucket = results.bucket;
     this.workGroup = props.workGroupName === undefined ? this.createWorkGroup(props, results) : undefined;
     this.workGroupName = this.workGroup?.ref ?? this.useExistingWorkGroup(props);
-    const statements = this.renderStatements(props);
+    const statements = withConstructPath(this, () => this.renderStatements(props));
     this.createTargetQuery = statements.createTargetQuery;
     this.updateTargetQuery = statements.updateTargetQuery;
     this.role = this.createRole(props, sourceDataLocations, results);
@@ -381,29 +384,49 @@ export class KeepDataUpToDate extends Construct {
       workGroup: this.workGroupName,
     };
     if (props.sourceTableNames.length === 1) placeholders.sourceTable = props.sourceTableNames[0];
-    const { createTargetQuery, updateTargetQuery, watermark } = chooseQueries(props);
-    const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames);
+    const { createTargetQuery, updateTargetQuery, watermark, propName } = chooseQueries(props);
+    const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames, propName);
     const statements: Statements = {
-      createTargetQuery: renderQuery('createTargetQuery', createTargetQuery, placeholders),
-      updateTargetQuery: renderQuery('updateTargetQuery', updateTargetQuery, placeholders, resolvedWatermark ? ['watermark', 'windowEnd'] : []),
+      createTargetQuery: renderQuery(propName('createTargetQuery'), createTargetQuery, placeholders),
+      updateTargetQuery: renderQuery(propName('updateTargetQuery'), updateTargetQuery, placeholders, resolvedWatermark ? ['watermark', 'windowEnd'] : []),
       watermark: resolvedWatermark,
       // A Hive target partitioned by the watermark has the partitions a lookback loads again
       // emptied first; any other target needs an update that is idempotent on its own.
       rewritesPartitions: !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata,
     };
-    if (!Token.isUnresolved(createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(createTargetQuery)) {
-      Annotations.of(this).addWarningV2(
-        'cdk-keep-data-up-to-date:createWithoutTargetLocation',
-        "createTargetQuery does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.",
-      );
-    }
-    if (resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && !statements.rewritesPartitions && !/^\s*MERGE\s/i.test(updateTargetQuery)) {
-      Annotations.of(this).addWarningV2(
-        'cdk-keep-data-up-to-date:lookbackWithoutMerge',
-        `watermark.lookbackPartitions loads the target's ${resolvedWatermark.lookbackPartitions} newest partitions again on every run, but updateTargetQuery is not a MERGE: unless it is idempotent, those rows are inserted twice.`,
-      );
-    }
+    this.warnOfUnsafeCombinations(props, { createTargetQuery, updateTargetQuery, propName }, statements);
     return statements;
+  }
+
+  /**
+   * Warnings, each with an id a user can acknowledge (`Annotations.of(construct).acknowledgeWarning(id)`),
+   * for combinations of props that deploy but that the README calls unsafe.
+   */
+  private warnOfUnsafeCombinations(
+    props: KeepDataUpToDateProps,
+    templates: Pick<ChosenQueries, 'createTargetQuery' | 'updateTargetQuery' | 'propName'>,
+    statements: Statements,
+  ): void {
+    const warn = (id: string, message: string) => Annotations.of(this).addWarningV2(`cdk-keep-data-up-to-date:${id}`, message);
+    const create = Token.isUnresolved(templates.createTargetQuery) ? undefined : templates.createTargetQuery;
+    const createProp = templates.propName('createTargetQuery');
+    if (create !== undefined && !/\{\{\s*targetLocation\s*\}\}/.test(create)) {
+      warn('createWithoutTargetLocation',
+        `${createProp} does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.`);
+    }
+    if (create !== undefined && props.workGroupName !== undefined && /\bexternal_location\s*=/i.test(create)) {
+      warn('externalLocationInExistingWorkGroup',
+        `${createProp} sets external_location, and Athena fails such a CTAS in a workgroup that enforces its result location ("Override client-side settings"). If workgroup '${props.workGroupName}' does, create an Iceberg target (location = '{{targetLocation}}') or turn that setting off.`);
+    }
+    const watermark = statements.watermark;
+    if (watermark && watermark.lookbackPartitions > 0 && !statements.rewritesPartitions && !/^\s*MERGE\s/i.test(templates.updateTargetQuery)) {
+      warn('lookbackWithoutMerge',
+        `${templates.propName('watermark.lookbackPartitions')} loads the target's ${watermark.lookbackPartitions} newest partitions again on every run, but ${templates.propName('updateTargetQuery')} is not a MERGE: unless it is idempotent, those rows are inserted twice.`);
+    }
+    if (props.schedule && props.skipWhenRunning === false) {
+      warn('scheduleWithoutGuard',
+        'schedule starts executions by itself while skipWhenRunning is false: an execution that starts while the previous one still runs loads the same rows again, and they are inserted twice. Leave skipWhenRunning at its default (true).');
+    }
   }
 
   /** The role the workflow runs as, allowed exactly what its queries need. */
@@ -512,7 +535,7 @@ function validateProps(props: KeepDataUpToDateProps): void {
   validateNonEmptyUnique('sourceTableNames', props.sourceTableNames);
   props.sourceTableNames.forEach((name, i) => validateGlueName(`sourceTableNames[${i}]`, name));
   if (props.sourceTableNames.includes(props.targetTableName)) {
-    throw new Error(`sourceTableNames must not include the target table '${props.targetTableName}'`);
+    throw new PropError(`sourceTableNames must not include the target table '${props.targetTableName}'`);
   }
   if (props.workGroupName !== undefined) {
     validateWorkGroupName('workGroupName', props.workGroupName);
@@ -521,19 +544,19 @@ function validateProps(props: KeepDataUpToDateProps): void {
       resultsEncryptionKey: props.resultsEncryptionKey,
     })) {
       if (value !== undefined) {
-        throw new Error(`${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
+        throw new PropError(`${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
       }
     }
   }
   if (props.resultsBucket && props.resultsExpiration) {
-    throw new Error('resultsExpiration applies to the results bucket the construct creates; set a lifecycle rule on resultsBucket instead');
+    throw new PropError('resultsExpiration applies to the results bucket the construct creates; set a lifecycle rule on resultsBucket instead');
   }
   const cutoff = props.bytesScannedCutoffPerQuery?.toBytes();
   if (cutoff !== undefined && !Token.isUnresolved(cutoff) && cutoff < Size.mebibytes(10).toBytes()) {
-    throw new Error(`bytesScannedCutoffPerQuery must be at least 10 MB, Athena's minimum (got ${cutoff} bytes)`);
+    throw new PropError(`bytesScannedCutoffPerQuery must be at least 10 MB, Athena's minimum (got ${cutoff} bytes)`);
   }
   const resultsExpiration = props.resultsExpiration ?? DEFAULT_RESULTS_EXPIRATION;
   if (!Token.isUnresolved(resultsExpiration.toSeconds()) && resultsExpiration.toDays({ integral: false }) < 1) {
-    throw new Error(`resultsExpiration must be at least one day (got ${resultsExpiration.toHumanString()})`);
+    throw new PropError(`resultsExpiration must be at least one day (got ${resultsExpiration.toHumanString()})`);
   }
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
+import { PropError, withConstructPath } from './private/errors';
 
 /**
  * Options for the Lake Formation grants of a `KeepDataUpToDate` workflow.
@@ -111,11 +112,11 @@ export class LakeFormationPermissions extends Construct {
         LAKE_FORMATION_TARGET_TABLE_PERMISSIONS);
     }
     if (props.targetLocationRegistered) {
-      if (!props.targetDataLocation) {
-        throw new Error('targetLocationRegistered needs targetDataLocation, the location to grant DATA_LOCATION_ACCESS on');
-      }
+      const location = props.targetDataLocation ?? withConstructPath(this, (): never => {
+        throw new PropError('targetLocationRegistered needs targetDataLocation, the location to grant DATA_LOCATION_ACCESS on');
+      });
       grant('TargetLocation',
-        { dataLocation: { catalogId, resourceArn: dataLocationArn(props.targetDataLocation) } },
+        { dataLocation: { catalogId, resourceArn: dataLocationArn(location) } },
         ['DATA_LOCATION_ACCESS']);
     }
   }

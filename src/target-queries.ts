@@ -1,3 +1,5 @@
+import { PropError } from './private/errors';
+import { recordOrigin } from './private/query-origin';
 import { quoteIdentifier } from './private/sql';
 import { TargetTableType, WatermarkColumnType, WatermarkOptions } from './watermark';
 
@@ -178,7 +180,7 @@ export abstract class TargetQueries {
    * @param watermark reads the target's newest value before each update; see `WatermarkOptions`
    */
   public static fromTemplates(createTargetQuery: string, updateTargetQuery: string, watermark?: WatermarkOptions): TargetQueries {
-    return new TemplateQueries(createTargetQuery, updateTargetQuery, watermark);
+    return withOrigin(new TemplateQueries(createTargetQuery, updateTargetQuery, watermark), 'fromTemplates', {});
   }
 
   /**
@@ -211,7 +213,7 @@ export abstract class TargetQueries {
       `SELECT ${columns} FROM ${source}`,
       `WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
     ].join('\n');
-    return new TemplateQueries(create, update, {
+    return withOrigin(new TemplateQueries(create, update, {
       column: options.watermarkColumn,
       partitionColumn: partitionedBy.includes(options.watermarkColumn),
       sourceTableName: options.sourceTableName,
@@ -219,7 +221,7 @@ export abstract class TargetQueries {
       initialValue: options.initialWatermark,
       maxPartitionsPerQuery: options.maxPartitionsPerQuery,
       lookbackPartitions: options.lookbackPartitions,
-    });
+    }), 'appendNewerRows', GENERATED_OPTION_NAMES);
   }
 
   /**
@@ -233,11 +235,11 @@ export abstract class TargetQueries {
    */
   public static mergeNewerRows(options: MergeNewerRowsOptions): TargetQueries {
     if (options.uniqueKey.length === 0) {
-      throw new Error('mergeNewerRows: uniqueKey must name at least one column');
+      throw new PropError('mergeNewerRows: uniqueKey must name at least one column');
     }
     for (const column of [...options.uniqueKey, options.watermarkColumn]) {
       if (!options.columns.includes(column)) {
-        throw new Error(`mergeNewerRows: columns must include '${column}', which identifies or orders the rows`);
+        throw new PropError(`mergeNewerRows: columns must include '${column}', which identifies or orders the rows`);
       }
     }
     const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
@@ -273,7 +275,7 @@ export abstract class TargetQueries {
       ...(valueColumns.length > 0 ? [`WHEN MATCHED THEN UPDATE SET ${valueColumns.map((column) => `${column} = s.${column}`).join(', ')}`] : []),
       `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((column) => `s.${column}`).join(', ')})`,
     ].join('\n');
-    return new TemplateQueries(create, update, {
+    return withOrigin(new TemplateQueries(create, update, {
       column: options.watermarkColumn,
       partitionColumn: true,
       sourceTableName: options.sourceTableName,
@@ -282,7 +284,7 @@ export abstract class TargetQueries {
       maxPartitionsPerQuery: options.maxPartitionsPerQuery,
       lookbackPartitions: options.lookbackPartitions ?? 1,
       targetTableType: TargetTableType.ICEBERG,
-    });
+    }), 'mergeNewerRows', GENERATED_OPTION_NAMES);
   }
 
   /** The statement that creates the target table. */
@@ -291,6 +293,21 @@ export abstract class TargetQueries {
   public abstract readonly updateTargetQuery: string;
   /** How the workflow finds the target's newest value, if it does. */
   public abstract readonly watermark?: WatermarkOptions;
+}
+
+/** What the generated strategies' options are called, by the watermark field each one sets. */
+const GENERATED_OPTION_NAMES: Record<string, string> = {
+  'watermark.column': 'watermarkColumn',
+  'watermark.columnType': 'watermarkType',
+  'watermark.sourceTableName': 'sourceTableName',
+  'watermark.initialValue': 'initialWatermark',
+  'watermark.maxPartitionsPerQuery': 'maxPartitionsPerQuery',
+  'watermark.lookbackPartitions': 'lookbackPartitions',
+};
+
+function withOrigin(queries: TargetQueries, method: string, names: Record<string, string>): TargetQueries {
+  recordOrigin(queries, method, names);
+  return queries;
 }
 
 class TemplateQueries extends TargetQueries {
@@ -311,7 +328,7 @@ class TemplateQueries extends TargetQueries {
 function checkPartitionColumnsLast(columns: string[], partitionedBy: string[]): void {
   const last = columns.slice(columns.length - partitionedBy.length);
   if (partitionedBy.length > columns.length || last.join('\u0000') !== partitionedBy.join('\u0000')) {
-    throw new Error(
+    throw new PropError(
       `appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., ${partitionedBy.join(', ')}] (got [${columns.join(', ')}])`,
     );
   }

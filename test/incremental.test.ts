@@ -186,7 +186,7 @@ describe('watermark step', () => {
       queries: TargetQueries.appendNewerRows({
         sourceTableName: 'raw_sales', watermarkColumn: 'dt', watermarkType: columnType, initialWatermark: initialValue, columns: ['order_id', 'amount', 'dt'],
       }),
-    }))).toThrow(`watermark.initialValue must be a ${columnType.toLowerCase()} value`);
+    }))).toThrow(`KeepDataUpToDate 'Stack/DailySales': queries (TargetQueries.appendNewerRows: initialWatermark) must be a ${columnType.toLowerCase()} value`);
   });
 
   test('fails when appendNewerRows lists the partition columns anywhere but last, in order', () => {
@@ -417,7 +417,7 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
     const stack = newStack();
     expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, {
       queries: TargetQueries.mergeNewerRows({ sourceTableName: 'raw_sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'dt'], lookbackPartitions: -1 }),
-    }))).toThrow(/watermark.lookbackPartitions must be a whole number of 0 or more \(got -1\)/);
+    }))).toThrow("KeepDataUpToDate 'Stack/DailySales': queries (TargetQueries.mergeNewerRows: lookbackPartitions) must be a whole number of 0 or more (got -1)");
   });
 });
 

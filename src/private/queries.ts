@@ -1,4 +1,6 @@
 import { Token } from 'aws-cdk-lib';
+import { PropError } from './errors';
+import { propNamer } from './query-origin';
 import { typedLiteral } from './sql';
 import { validateGlueName, validateWatermarkValue } from './validation';
 import { ResolvedWatermark } from './workflow';
@@ -23,48 +25,62 @@ export interface QuerySources {
 }
 
 /** The statements and watermark, from `queries` or from the props it replaces. */
-export function chooseQueries(props: QuerySources): { createTargetQuery: string; updateTargetQuery: string; watermark?: WatermarkOptions } {
+export interface ChosenQueries {
+  readonly createTargetQuery: string;
+  readonly updateTargetQuery: string;
+  readonly watermark?: WatermarkOptions;
+  /** How an error names a field (`createTargetQuery`, `watermark.initialValue`): as the user wrote it. */
+  readonly propName: (field: string) => string;
+}
+
+/** The statements and watermark, from `queries` or from the props it replaces. */
+export function chooseQueries(props: QuerySources): ChosenQueries {
   if (props.queries) {
     const replaced = { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark };
     for (const [name, value] of Object.entries(replaced)) {
-      if (value !== undefined) throw new Error(`${name} cannot be combined with queries, which sets it`);
+      if (value !== undefined) throw new PropError(`${name} cannot be combined with queries, which sets it`);
     }
-    return props.queries;
+    const { createTargetQuery, updateTargetQuery, watermark } = props.queries;
+    return { createTargetQuery, updateTargetQuery, watermark, propName: propNamer(props.queries) };
   }
   if (props.createTargetQuery === undefined || props.updateTargetQuery === undefined) {
-    throw new Error('createTargetQuery and updateTargetQuery are required unless queries is set');
+    throw new PropError('createTargetQuery and updateTargetQuery are required unless queries is set');
   }
-  return { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark };
+  return { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark, propName: propNamer(undefined) };
 }
 
 /** The watermark with every default applied, validated against the source tables. */
-export function resolveWatermark(watermark: WatermarkOptions, sourceTableNames: string[]): ResolvedWatermark {
-  validateGlueName('watermark.column', watermark.column);
+export function resolveWatermark(
+  watermark: WatermarkOptions,
+  sourceTableNames: string[],
+  name: (field: string) => string = (field) => field,
+): ResolvedWatermark {
+  validateGlueName(name('watermark.column'), watermark.column);
   const sourceTableName = watermark.sourceTableName ?? (sourceTableNames.length === 1 ? sourceTableNames[0] : undefined);
   if (sourceTableName === undefined) {
-    throw new Error(`watermark.sourceTableName must name the source table that bounds each window when there are ${sourceTableNames.length} source tables`);
+    throw new PropError(`${name('watermark.sourceTableName')} must name the source table that bounds each window when there are ${sourceTableNames.length} source tables`);
   }
   if (!sourceTableNames.includes(sourceTableName)) {
-    throw new Error(`watermark.sourceTableName must be one of sourceTableNames (got '${sourceTableName}')`);
+    throw new PropError(`${name('watermark.sourceTableName')} must be one of sourceTableNames (got '${sourceTableName}')`);
   }
   const maxPartitionsPerQuery = watermark.maxPartitionsPerQuery ?? 100;
   const validCount = Number.isInteger(maxPartitionsPerQuery) && maxPartitionsPerQuery >= 1 && maxPartitionsPerQuery <= 100;
   if (!Token.isUnresolved(maxPartitionsPerQuery) && !validCount) {
-    throw new Error(`watermark.maxPartitionsPerQuery must be a whole number from 1 to 100, Athena's limit (got ${maxPartitionsPerQuery})`);
+    throw new PropError(`${name('watermark.maxPartitionsPerQuery')} must be a whole number from 1 to 100, Athena's limit (got ${maxPartitionsPerQuery})`);
   }
   const lookbackPartitions = watermark.lookbackPartitions ?? 0;
   if (!Token.isUnresolved(lookbackPartitions) && (!Number.isInteger(lookbackPartitions) || lookbackPartitions < 0)) {
-    throw new Error(`watermark.lookbackPartitions must be a whole number of 0 or more (got ${lookbackPartitions})`);
+    throw new PropError(`${name('watermark.lookbackPartitions')} must be a whole number of 0 or more (got ${lookbackPartitions})`);
   }
   const partitionColumn = watermark.partitionColumn ?? true;
   const columnType = watermark.columnType ?? WatermarkColumnType.STRING;
-  if (watermark.initialValue !== undefined) validateWatermarkValue('watermark.initialValue', columnType, watermark.initialValue);
+  if (watermark.initialValue !== undefined) validateWatermarkValue(name('watermark.initialValue'), columnType, watermark.initialValue);
   const initialValue = watermark.initialValue ?? LOWEST_VALUE[columnType];
   // Iceberg's $partitions table describes partitions as a row, not as columns.
   const targetPartitionMetadata = partitionColumn && (watermark.targetTableType ?? TargetTableType.HIVE) === TargetTableType.HIVE;
   if (targetPartitionMetadata && lookbackPartitions > 0 && columnType === WatermarkColumnType.TIMESTAMP) {
     // Hive escapes ':' in a timestamp partition's directory name, which the rewrite's S3 prefix would have to match.
-    throw new Error('watermark.lookbackPartitions cannot rewrite the partitions of a Hive target partitioned by a timestamp column; partition by a date or string column, or use an Iceberg target (TargetQueries.mergeNewerRows)');
+    throw new PropError(`${name('watermark.lookbackPartitions')} cannot rewrite the partitions of a Hive target partitioned by a timestamp column; partition by a date or string column, or use an Iceberg target (TargetQueries.mergeNewerRows)`);
   }
   return {
     column: watermark.column,

@@ -1,5 +1,6 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { PropError } from './errors';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]*)\s*\}\}/g;
 
@@ -15,20 +16,20 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]*)\s*\}\}/g;
 export function renderQuery(prop: string, template: string, values: Record<string, string>, runtime: string[] = []): string {
   if (Token.isUnresolved(template) && !template.includes('{{') && runtime.length === 0) return template;
   if (template.trim() === '') {
-    throw new Error(`${prop} must be an Athena SQL statement (got an empty string)`);
+    throw new PropError(`${prop} must be an Athena SQL statement (got an empty string)`);
   }
   const unknown = [...template.matchAll(PLACEHOLDER)]
     .map((match) => match[1])
     .filter((name) => !(name in values) && !runtime.includes(name));
   if (unknown.length > 0) {
     const allowed = [...Object.keys(values), ...runtime].map((name) => `{{${name}}}`).join(', ');
-    throw new Error(
+    throw new PropError(
       `${prop} uses unknown placeholder${unknown.length > 1 ? 's' : ''} ${[...new Set(unknown)].map((name) => `{{${name}}}`).join(', ')}; allowed: ${allowed}`,
     );
   }
   const missing = runtime.filter((name) => ![...template.matchAll(PLACEHOLDER)].some((match) => match[1] === name));
   if (missing.length > 0) {
-    throw new Error(
+    throw new PropError(
       `${prop} must use ${missing.map((name) => `{{${name}}}`).join(' and ')} with a watermark, e.g. WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`,
     );
   }

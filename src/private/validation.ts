@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { WatermarkColumnType } from '../watermark';
+import { PropError } from './errors';
 
 /** Glue database and table names that Athena can query: lower-case letters, digits and underscores. */
 const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
@@ -10,7 +11,7 @@ const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 export function validateGlueName(prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
   if (!GLUE_NAME.test(value)) {
-    throw new Error(
+    throw new PropError(
       `${prop} must be 1 to 255 lower-case letters, digits or underscores, as Glue and Athena require (got '${value}')`,
     );
   }
@@ -20,7 +21,7 @@ export function validateGlueName(prop: string, value: string): void {
 export function validateWorkGroupName(prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
   if (!WORKGROUP_NAME.test(value)) {
-    throw new Error(
+    throw new PropError(
       `${prop} must be 1 to 128 letters, digits, '.', '_' or '-' (got '${value}')`,
     );
   }
@@ -33,7 +34,7 @@ export function validateWorkGroupName(prop: string, value: string): void {
 export function normalizePrefix(prop: string, value: string | undefined): string {
   if (value === undefined || value === '' || Token.isUnresolved(value)) return value ?? '';
   if (value.startsWith('/') || value.includes('//') || value.includes('*')) {
-    throw new Error(
+    throw new PropError(
       `${prop} must be an S3 key prefix such as 'sales/daily/', without a leading '/', '//' or '*' (got '${value}')`,
     );
   }
@@ -43,12 +44,12 @@ export function normalizePrefix(prop: string, value: string | undefined): string
 /** Fails when a list that must name something is empty or names a value twice. */
 export function validateNonEmptyUnique(prop: string, values: string[]): void {
   if (values.length === 0) {
-    throw new Error(`${prop} must name at least one table`);
+    throw new PropError(`${prop} must name at least one table`);
   }
   const seen = new Set<string>();
   for (const value of values) {
     if (!Token.isUnresolved(value) && seen.has(value)) {
-      throw new Error(`${prop} names '${value}' more than once`);
+      throw new PropError(`${prop} names '${value}' more than once`);
     }
     seen.add(value);
   }
@@ -69,7 +70,7 @@ export function validateWatermarkValue(prop: string, type: WatermarkColumnType, 
   const calendar = type === WatermarkColumnType.DATE || type === WatermarkColumnType.TIMESTAMP;
   const valid = pattern.test(value) && (!calendar || isCalendarDate(value.slice(0, 10)));
   if (!valid) {
-    throw new Error(`${prop} must be a ${type.toLowerCase()} value such as ${example} for a ${type} watermark column (got '${value}')`);
+    throw new PropError(`${prop} must be a ${type.toLowerCase()} value such as ${example} for a ${type} watermark column (got '${value}')`);
   }
 }
 
