@@ -46,7 +46,8 @@ export function chooseQueries(props: QuerySources): ChosenQueries {
   if (props.createTargetQuery === undefined || props.updateTargetQuery === undefined) {
     throw new PropError('createTargetQuery and updateTargetQuery are required unless queries is set');
   }
-  return { createTargetQuery: props.createTargetQuery, updateTargetQuery: props.updateTargetQuery, watermark: props.watermark, propName: propNamer(undefined) };
+  const { createTargetQuery, updateTargetQuery, watermark } = props;
+  return { createTargetQuery, updateTargetQuery, watermark, propName: propNamer(undefined) };
 }
 
 /** The watermark with every default applied, validated against the source tables. */
