@@ -1,7 +1,9 @@
 /**
- * Draws docs/architecture.svg from a synthesized stack: the states and transitions come from the
- * state machine definition CloudFormation receives, the resources from the template, so the
- * picture in the README cannot drift from what the construct deploys.
+ * Draws docs/architecture.svg (the workflow with your own two statements, and the resources the
+ * construct creates) and docs/watermark-loop.svg (the workflow of `TargetQueries.appendNewerRows`)
+ * from synthesized stacks: the states and transitions come from the state machine definition
+ * CloudFormation receives, the resources from the template, so the pictures in the README cannot
+ * drift from what the construct deploys.
  *
  *   npx projen diagram
  */
@@ -10,12 +12,25 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 
 export const DIAGRAM_PATH = path.join(__dirname, '..', 'docs', 'architecture.svg');
+export const WATERMARK_DIAGRAM_PATH = path.join(__dirname, '..', 'docs', 'watermark-loop.svg');
 
-/** The README's quick start, synthesized with the default settings. */
+/** A workflow with two statements of your own and the default settings. */
 export function synthesizeExample(): Template {
+  return synthesize({
+    createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} AS SELECT * FROM {{database}}.{{sourceTable}}',
+    updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM {{database}}.{{sourceTable}}',
+  });
+}
+
+/** The README's quick start: `TargetQueries.appendNewerRows` and the default settings. */
+export function synthesizeWatermarkExample(): Template {
+  return synthesize({ queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt' }) });
+}
+
+function synthesize(statements: Pick<KeepDataUpToDateProps, 'createTargetQuery' | 'updateTargetQuery' | 'queries'>): Template {
   const app = new App();
   const stack = new Stack(app, 'Analytics', { env: { account: '111111111111', region: 'us-east-1' } });
   const rawData = s3.Bucket.fromBucketName(stack, 'RawData', 'my-raw-data-bucket');
@@ -24,8 +39,7 @@ export function synthesizeExample(): Template {
     targetTableName: 'daily_sales',
     sourceTableNames: ['raw_sales'],
     sourceDataLocations: [{ bucket: rawData, prefix: 'sales/' }],
-    createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} AS SELECT * FROM {{database}}.{{sourceTable}}',
-    updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM {{database}}.{{sourceTable}}',
+    ...statements,
   });
   return Template.fromStack(stack);
 }
@@ -83,9 +97,33 @@ const OPERATORS: Record<string, string> = {
 
 /** `{ Variable: '$.runningExecutions.count', NumericGreaterThan: 1 }` → `runningExecutions.count > 1`. */
 function describeChoice(rule: Record<string, any>): string {
+  if (rule.Not) return `not ${describeChoice(rule.Not)}`;
+  for (const [key, joiner] of [['Or', ' or '], ['And', ' and ']] as const) {
+    if (!rule[key]) continue;
+    const rules = rule[key] as Record<string, any>[];
+    // One variable compared with several strings reads as a set.
+    if (rules.every((r) => r.Variable === rules[0].Variable && r.StringEquals !== undefined) && key === 'Or') {
+      const values = rules.map((r) => String(r.StringEquals));
+      const anyCase = values.every((value) => value.toLowerCase() === values[0].toLowerCase());
+      return `${shortPath(rules[0].Variable)} ${anyCase ? `= "${values[0]}" (any case)` : `in ${JSON.stringify(values)}`}`;
+    }
+    return rules.map(describeChoice).join(joiner);
+  }
   const operator = Object.keys(rule).find((key) => key in OPERATORS);
   if (!rule.Variable || !operator) return 'condition';
-  return `${String(rule.Variable).replace(/^\$\.?/, '')} ${OPERATORS[operator]} ${JSON.stringify(rule[operator])}`;
+  if (operator === 'IsPresent') return `${shortPath(rule.Variable)} ${rule.IsPresent ? 'present' : 'absent'}`;
+  return `${shortPath(rule.Variable)} ${OPERATORS[operator]} ${JSON.stringify(rule[operator])}`;
+}
+
+/** `$.watermarkResult.rows[1].Data[0].VarCharValue` → `watermarkResult…VarCharValue`. */
+function shortPath(variable: string): string {
+  // Dots inside brackets (['projection.enabled']) belong to a key.
+  const segments = String(variable).replace(/^\$\.?/, '').split(/\.(?![^[]*\])/);
+  const last = segments[segments.length - 1];
+  // A bracketed key names itself: ['projection.enabled'] → projection.enabled.
+  const key = /\['([^']+)'\]$/.exec(last);
+  if (key) return key[1];
+  return segments.length > 2 ? `${segments[0]}…${last}` : segments.join('.');
 }
 
 /** Every edge of the workflow, including the start and one end per terminal state. */
@@ -100,7 +138,14 @@ export function transitions(asl: Asl): Transition[] {
     if (state.Next) edges.push({ from: name, to: state.Next, label: state.Catch ? 'succeeded' : '' });
     if (state.End || ['Succeed', 'Fail'].includes(state.Type)) edges.push({ from: name, to: endOf(name), label: '' });
   }
-  return edges;
+  // Two rules of one Choice that lead to the same state are one arrow.
+  const merged: Transition[] = [];
+  for (const edge of edges) {
+    const index = merged.findIndex((other) => other.from === edge.from && other.to === edge.to);
+    if (index < 0) merged.push(edge);
+    else merged[index] = { ...merged[index], label: `${merged[index].label}, or ${edge.label}` };
+  }
+  return merged;
 }
 
 function endOf(state: string): string {
@@ -233,8 +278,8 @@ const LEFT = 100;
 const TOP = 80;
 const RES_W = 350;
 
-/** Renders the workflow (left) and its resources (right) as a standalone SVG. */
-export function renderArchitecture(template: Template): string {
+/** Renders the workflow (left) and, unless `resources` is false, its resources (right) as a standalone SVG. */
+export function renderArchitecture(template: Template, options: { resources?: boolean } = {}): string {
   const asl = stateMachineDefinition(template);
   const edges = transitions(asl);
   const { level, backEdges } = layers(edges);
@@ -271,13 +316,14 @@ export function renderArchitecture(template: Template): string {
   const top = (node: string) => y(node) - (isPoint(node) ? 10 : 0);
   const bottom = (node: string) => y(node) + (isPoint(node) ? 10 : STATE_H);
 
-  const resources = resourceBoxes(template, asl);
+  const resources = options.resources === false ? [] : resourceBoxes(template, asl);
   const resHeight = (box: ResourceBox) => 30 + box.lines.length * 17;
   const resTotal = resources.reduce((sum, box) => sum + resHeight(box) + 14, 0);
   const machineRight = LEFT + (columns - 1) * COLUMN + STATE_W + 60;
   const resX = machineRight + 40;
-  const height = Math.max(TOP + (rows - 1) * ROW + 50, TOP + resTotal - 10);
-  const width = resX + RES_W + 20;
+  const resWidth = resources.length > 0 ? RES_W + 20 : -20;
+  const height = Math.max(TOP + (rows - 1) * ROW + STATE_H + 30, TOP + resTotal - 10);
+  const width = resX + resWidth;
   const out: string[] = [];
 
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);
@@ -286,8 +332,8 @@ export function renderArchitecture(template: Template): string {
   out.push(`<rect x="20" y="20" width="${machineRight - 20}" height="${height - 40}" rx="10" fill="#fdf6ec" stroke="#d9822b"/>`);
   out.push('<text x="36" y="44" font-weight="bold">Step Functions state machine (Standard)</text>');
 
-  const label = (text: string, lx: number, ly: number, color: string) => text.replace(/^catch /, 'catch\n').split('\n').forEach((line, i) => {
-    out.push(`<text x="${lx}" y="${ly + i * 15}" fill="${color}" font-size="12">${escape(line)}</text>`);
+  const label = (text: string, lx: number, ly: number, color: string, anchor = 'start') => text.replace(/^catch /, 'catch\n').split('\n').forEach((line, i) => {
+    out.push(`<text x="${lx}" y="${ly + i * 15}" fill="${color}" font-size="12" text-anchor="${anchor}">${escape(line)}</text>`);
   });
   let leftLane = 0;
   let rightLane = 0;
@@ -308,7 +354,9 @@ export function renderArchitecture(template: Template): string {
       const x1 = centerX(edge.from);
       const x2 = centerX(edge.to);
       out.push(`<line x1="${x1}" y1="${bottom(edge.from)}" x2="${x2}" y2="${top(edge.to)}" stroke="#444" stroke-width="1.5" marker-end="url(#arrow)"/>`);
-      if (edge.label) label(edge.label, (x1 + x2) / 2 + 8, bottom(edge.from) + 20, color);
+      // Straight down: the label beside the line; across: above the state it leads to.
+      if (edge.label && x1 === x2) label(edge.label, x1 + 8, bottom(edge.from) + 20, color);
+      else if (edge.label) label(edge.label, x(edge.to) + 12, top(edge.to) - 10, color);
     }
   }
 
@@ -340,5 +388,6 @@ export function renderArchitecture(template: Template): string {
 
 if (require.main === module) {
   writeFileSync(DIAGRAM_PATH, renderArchitecture(synthesizeExample()));
-  console.log(`wrote ${path.relative(process.cwd(), DIAGRAM_PATH)}`);
+  writeFileSync(WATERMARK_DIAGRAM_PATH, renderArchitecture(synthesizeWatermarkExample(), { resources: false }));
+  for (const written of [DIAGRAM_PATH, WATERMARK_DIAGRAM_PATH]) console.log(`wrote ${path.relative(process.cwd(), written)}`);
 }
