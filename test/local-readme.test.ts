@@ -24,7 +24,7 @@ afterEach(() => {
 
 const sales = (rows: Array<[string, string, string]>) => rows.map(([store, amount, dt]) => `('${store}', CAST('${amount}' AS decimal(10,2)), '${dt}')`).join(', ');
 
-test('the quick start creates daily_sales, then adds the new day, under the rules of the workgroup it creates', async () => {
+test('the quick start creates sales_curated, then adds the new day, under the rules of the workgroup it creates', async () => {
   // GIVEN the quick start's app, and its source table with a first day of sales
   const example = synthesizeExample(codeBlocks('ts')[0]);
   const machine = stateMachineOf(example.template('Analytics'));
@@ -40,14 +40,14 @@ test('the quick start creates daily_sales, then adds the new day, under the rule
   await aws.athena.startQueryExecution({ QueryString: `INSERT INTO analytics.raw_sales VALUES ${sales([['s2', '1.25', '2026-01-02']])}` });
   const second = await aws.startExecution(machine);
 
-  // THEN the first created the target and the second added only the new day
+  // THEN the first created the target and loaded the first day, the second only the new day
   expect(first.status).toBe('SUCCEEDED');
   expect(first.statesEntered).toContain('Create Target Table');
+  expect(first.statesEntered.filter((state) => state === 'Update Target Table')).toHaveLength(1);
   expect(second.status).toBe('SUCCEEDED');
   expect(second.statesEntered).not.toContain('Create Target Table');
-  expect(await aws.query('SELECT store_id, CAST(total_amount AS varchar) AS total, dt FROM analytics.daily_sales ORDER BY dt, store_id')).toEqual([
-    { store_id: 's1', total: '15.50', dt: '2026-01-01' },
-    { store_id: 's2', total: '7.00', dt: '2026-01-01' },
-    { store_id: 's2', total: '1.25', dt: '2026-01-02' },
-  ]);
+  expect((second.output as { watermark: { before: string; value: string } }).watermark).toMatchObject({ before: '2026-01-01', value: '2026-01-02' });
+  const rows = 'SELECT store_id, CAST(amount AS varchar) AS amount, dt FROM analytics.{table} ORDER BY dt, store_id, amount';
+  expect(await aws.query(rows.replace('{table}', 'sales_curated'))).toEqual(await aws.query(rows.replace('{table}', 'raw_sales')));
+  expect(await aws.query('SELECT count(*) AS n FROM analytics.sales_curated')).toEqual([{ n: '4' }]);
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import * as ts from 'typescript';
 
 export const ROOT = path.join(__dirname, '..');
@@ -13,8 +14,10 @@ export function codeBlocks(language: string): string[] {
     .map((match) => match[2]);
 }
 
-/** A synthesized README example: its cloud assembly directory and manifest. */
+/** A synthesized README example: its app, cloud assembly directory and manifest. */
 export interface SynthesizedExample {
+  /** The example's `app`, as it built it. */
+  readonly app: App;
   readonly outdir: string;
   readonly manifest: any;
   /** The template of a stack of the assembly, parsed. */
@@ -28,17 +31,21 @@ export interface SynthesizedExample {
 export function synthesizeExample(code: string): SynthesizedExample {
   const outdir = mkdtempSync(path.join(tmpdir(), 'readme-'));
   const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
-    .replace(/require\("cdk-keep-data-up-to-date"\)/g, 'require("../src")');
+    .replace(/require\("cdk-keep-data-up-to-date"\)/g, 'require("../src")')
+    // Every example names its app `app`; the tests inspect it.
+    + '\nexports.app = app;\n';
   const previous = process.env.CDK_OUTDIR;
   process.env.CDK_OUTDIR = outdir;
+  const exported: { app?: App } = {};
   try {
-    new Function('require', 'exports', js)(require, {});
+    new Function('require', 'exports', js)(require, exported);
   } finally {
     if (previous === undefined) delete process.env.CDK_OUTDIR;
     else process.env.CDK_OUTDIR = previous;
   }
   const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   return {
+    app: exported.app!,
     outdir,
     manifest,
     template: (stackName) => JSON.parse(readFileSync(path.join(outdir, manifest.artifacts[stackName].properties.templateFile), 'utf8')),
