@@ -51,6 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     'aws-local-stepfunctions@3.0.0',
     '@duckdb/node-api@^1.5.6-r.1',
+    '@polyglot-sql/sdk@0.12.1',
   ],
 
   // Every jsii language; the release workflow builds and publishes them.

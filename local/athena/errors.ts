@@ -23,6 +23,18 @@ export class UnsupportedStatementError extends Error {
 }
 
 /**
+ * A query body uses an Athena (Trino) function, operator or cast that the local runner cannot run
+ * as Athena does: it refuses, naming it, rather than give a different answer. docs/local-sql.md
+ * lists what it runs.
+ */
+export class UnfaithfulQueryError extends Error {
+  constructor(construct: string, why: string, statement: string) {
+    super(`The KeepDataUpToDate local runner does not support Athena's ${construct}: ${why}, so it cannot run it faithfully (see docs/local-sql.md). Statement: ${statement.trim()}`);
+    this.name = 'LocalRunner.UnsupportedStatement';
+  }
+}
+
+/**
  * Athena refused the request itself (`StartQueryExecution` answered with an error): no query
  * ran. `name` is the error Step Functions' Retry and Catch match, e.g.
  * `Athena.InvalidRequestException`.

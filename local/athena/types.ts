@@ -9,6 +9,8 @@ const DUCKDB_TO_GLUE: Record<string, string> = {
   BIGINT: 'bigint',
   FLOAT: 'float',
   DOUBLE: 'double',
+  HUGEINT: 'bigint',
+  UBIGINT: 'bigint',
   VARCHAR: 'string',
   DATE: 'date',
   TIMESTAMP: 'timestamp',
@@ -17,15 +19,27 @@ const DUCKDB_TO_GLUE: Record<string, string> = {
 
 const GLUE_TO_DUCKDB: Record<string, string> = {
   ...Object.fromEntries(Object.entries(DUCKDB_TO_GLUE).map(([duckdbName, glue]) => [glue, duckdbName])),
+  bigint: 'BIGINT',
   integer: 'INTEGER',
   varchar: 'VARCHAR',
   char: 'VARCHAR',
 };
 
-/** The Glue column type for a DuckDB result column type. */
+/**
+ * The Glue column type for a DuckDB result column type. DuckDB's HUGEINT (its sum of integers)
+ * and UBIGINT (its counts in histograms) are Trino's bigint: Trino sums every integer type as a
+ * bigint (its LongSumAggregation) and counts as bigint; a value that does not fit fails the cast,
+ * as Trino's overflow does.
+ */
 export function glueType(columnType: string, statement: string): string {
   const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(columnType);
   if (decimal) return `decimal(${decimal[1]},${decimal[2]})`;
+  if (columnType.endsWith('[]')) return `array<${glueType(columnType.slice(0, -2), statement)}>`;
+  const map = /^MAP\((.*)\)$/.exec(columnType);
+  if (map) {
+    const [key, value] = splitTopLevel(map[1]);
+    return `map<${glueType(key, statement)},${glueType(value, statement)}>`;
+  }
   const type = DUCKDB_TO_GLUE[columnType];
   if (!type) throw new UnsupportedStatementError(`a query column of DuckDB type ${columnType}, which has no Glue type here`, statement);
   return type;
@@ -34,6 +48,13 @@ export function glueType(columnType: string, statement: string): string {
 /** The DuckDB type that reads a Glue column. */
 export function duckdbType(glueColumnType: string): string {
   const normalized = glueColumnType.toLowerCase().replace(/\s+/g, '');
+  const array = /^array<(.*)>$/.exec(normalized);
+  if (array) return `${duckdbType(array[1])}[]`;
+  const map = /^map<(.*)>$/.exec(normalized);
+  if (map) {
+    const [key, value] = splitTopLevel(map[1]);
+    return `MAP(${duckdbType(key)}, ${duckdbType(value)})`;
+  }
   const decimal = /^decimal\((\d+),(\d+)\)$/.exec(normalized);
   if (decimal) return `DECIMAL(${decimal[1]},${decimal[2]})`;
   const type = GLUE_TO_DUCKDB[normalized.replace(/\(\d+\)$/, '')];
@@ -50,4 +71,15 @@ export function isInsertCoercible(from: string, to: string): boolean {
   const toWidth = INTEGER_WIDTHS.indexOf(to);
   if (fromWidth >= 0 && toWidth >= 0) return fromWidth <= toWidth;
   return from === 'float' && to === 'double';
+}
+
+/** Splits `a, b` at its top-level comma: the key and value types of a map. */
+function splitTopLevel(types: string): [string, string] {
+  let depth = 0;
+  for (let i = 0; i < types.length; i++) {
+    if ('(<'.includes(types[i])) depth++;
+    if (')>'.includes(types[i])) depth--;
+    if (types[i] === ',' && depth === 0) return [types.slice(0, i).trim(), types.slice(i + 1).trim()];
+  }
+  return [types, ''];
 }
