@@ -147,6 +147,18 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('conformance', {
+  description: 'Runs the documented Trino results of test/conformance on the local runner and prints N correct, N refused, N different',
+  env: offlineAws,
+  exec: 'ts-node --project tsconfig.dev.json test/conformance/main.ts',
+  receiveArgs: true,
+});
+
+project.addTask('docgen:local-sql', {
+  description: 'Rewrites docs/local-sql.md from the local runner\'s list of supported Athena SQL (local/athena/trino/support.ts)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/local-sql-doc.ts',
+});
+
 project.addTask('local', {
   description: 'Runs the workflow on this machine: sample data, two executions, the target table after each',
   env: offlineAws,

@@ -4,7 +4,9 @@
  */
 export class AthenaQueryError extends Error {
   constructor(message: string) {
-    super(message);
+    // Trino's errors raised by the local runner's macros (trino-functions.ts) reach here through
+    // DuckDB's error(), which prefixes them; Athena's message is the error itself.
+    super(message.replace(/^Invalid Input Error: (?=[A-Z_]+: |The KeepDataUpToDate )/, ''));
     this.name = 'AthenaQueryError';
   }
 }

@@ -26,15 +26,15 @@ const MACROS: string[] = [
   `trino_date_add(unit, value, x) AS error('${REFUSED_DATE_ADD}')`,
   // The type probe (trino/type-probe.ts): binding fails with the operand types in the message.
   "trino_empty_struct() AS {'none': NULL}",
-  "trino_divide(a, b) AS CASE WHEN b = 0 THEN error('Division by zero') ELSE a / b END",
-  "trino_modulus(a, b) AS CASE WHEN b = 0 THEN error('Division by zero') ELSE a % b END",
+  "trino_divide(a, b) AS CASE WHEN b = 0 THEN error('DIVISION_BY_ZERO: Division by zero') ELSE a / b END",
+  "trino_modulus(a, b) AS CASE WHEN b = 0 THEN error('DIVISION_BY_ZERO: Division by zero') ELSE a % b END",
   // A decimal's digits as an integer: '-1.50' is -150.
   "trino_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)",
   // ua / ub * 10^f rounded HALF_UP, on unscaled values (Trino's DecimalOperators.divide).
-  `trino_decimal_quotient(ua, ub, f) AS CASE WHEN ub = 0 THEN error('Division by zero')
+  `trino_decimal_quotient(ua, ub, f) AS CASE WHEN ub = 0 THEN error('DIVISION_BY_ZERO: Division by zero')
     ELSE sign(ua) * sign(ub) * ((2 * abs(ua) * CAST('1' || repeat('0', f) AS HUGEINT) // abs(ub) + 1) // 2) END`,
   // "If the index is larger than the number of fields, then null is returned." (string.html)
-  `trino_split_part(s, delimiter, i) AS CASE WHEN i <= 0 THEN error('Index must be greater than zero')
+  `trino_split_part(s, delimiter, i) AS CASE WHEN i <= 0 THEN error('INVALID_FUNCTION_ARGUMENT: Index must be greater than zero')
     WHEN i > len(string_split(s, delimiter)) THEN NULL ELSE split_part(s, delimiter, i) END`,
   `trino_from_iso8601_date(s) AS CASE WHEN s IS NULL OR regexp_full_match(s, '\\d{4}-\\d{2}-\\d{2}') THEN CAST(s AS DATE) ELSE error('${REFUSED_ISO_DATE}') END`,
   `trino_integer_text(s, target) AS CASE WHEN s IS NULL OR regexp_full_match(trim(s), '[+-]?[0-9]+') THEN trim(s)
@@ -42,7 +42,12 @@ const MACROS: string[] = [
   "trino_integer_text_or_null(s) AS CASE WHEN regexp_full_match(trim(s), '[+-]?[0-9]+') THEN trim(s) END",
   // "The number of characters removed defaults to the length of replacement" (string.html).
   'trino_overlay(s, replacement, start, n) AS substr(s, 1, start - 1) || replacement || substr(s, start + greatest(n, 0))',
-  "trino_map_subscript(m, k) AS CASE WHEN NOT map_contains(m, k) THEN error('Key not present in map: ' || CAST(k AS VARCHAR)) ELSE m[k] END",
+  // slice(x, start, length); a negative start counts from the end.
+  'trino_slice(a, start, n) AS list_slice(a, start, start + n - 1)',
+  'trino_flatten(a) AS flatten(a)',
+  // "Null elements are omitted in the result." (array.html)
+  'trino_array_join(a, delimiter) AS array_to_string(a, delimiter)',
+  "trino_map_subscript(m, k) AS CASE WHEN NOT map_contains(m, k) THEN error('INVALID_FUNCTION_ARGUMENT: Key not present in map: ' || CAST(k AS VARCHAR)) ELSE m[k] END",
   // Whole units elapsed (https://trino.io/docs/current/functions/datetime.html: "timestamp2 - timestamp1 expressed in terms of unit").
   'trino_date_diff(unit, a, b) AS date_sub(unit, a, b)',
   'trino_regexp_count(s, pattern) AS CAST(len(regexp_extract_all(s, pattern)) AS BIGINT)',
@@ -60,9 +65,9 @@ const MACROS: string[] = [
   'trino_array_size(a) AS CAST(len(a) AS BIGINT)',
   // element_at: NULL for a missing key or an index past the end; a negative index counts from the end.
   'trino_map_element(m, k) AS map_extract_value(m, k)',
-  'trino_array_element(a, i) AS CASE WHEN i = 0 THEN error(\'SQL array indices start at 1\') ELSE list_extract(a, i) END',
-  `trino_array_subscript(a, i) AS CASE WHEN i < 1 THEN error('SQL array indices start at 1')
-    WHEN i > len(a) THEN error('Array subscript must be less than or equal to array length: ' || i || ' > ' || len(a)) ELSE a[i] END`,
+  'trino_array_element(a, i) AS CASE WHEN i = 0 THEN error(\'INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1\') ELSE list_extract(a, i) END',
+  `trino_array_subscript(a, i) AS CASE WHEN i < 1 THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1')
+    WHEN i > len(a) THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: ' || i || ' > ' || len(a)) ELSE a[i] END`,
 ];
 
 export async function defineTrinoFunctions(connection: DuckDBConnection): Promise<void> {

@@ -64,13 +64,26 @@ export function duckdbType(glueColumnType: string): string {
 
 const INTEGER_WIDTHS = ['tinyint', 'smallint', 'int', 'bigint'];
 
-/** Whether Athena inserts a value of type `from` into a column of type `to` (equal, or a wider integer or floating type). */
+/** The decimal(p, 0) each integer type coerces to in Trino. */
+const INTEGER_DECIMALS: Record<string, number> = { tinyint: 3, smallint: 5, int: 10, bigint: 19 };
+
+/**
+ * Whether Athena inserts a value of type `from` into a column of type `to`: the same type, a
+ * wider integer, an integer into a decimal with room for all its digits, a decimal into any
+ * decimal (the value rounded to the column's scale; one that does not fit fails), a real into a
+ * double, an integer or decimal into a double. Anything else (bigint into int, varchar into a
+ * number, a double into a decimal) fails with "Insert query has mismatched column types".
+ */
 export function isInsertCoercible(from: string, to: string): boolean {
   if (from === to) return true;
   const fromWidth = INTEGER_WIDTHS.indexOf(from);
   const toWidth = INTEGER_WIDTHS.indexOf(to);
   if (fromWidth >= 0 && toWidth >= 0) return fromWidth <= toWidth;
-  return from === 'float' && to === 'double';
+  const target = /^decimal\((\d+),(\d+)\)$/.exec(to);
+  if (target && from in INTEGER_DECIMALS) return Number(target[1]) - Number(target[2]) >= INTEGER_DECIMALS[from];
+  if (target && from.startsWith('decimal(')) return true;
+  if (to === 'double') return from === 'float' || from in INTEGER_DECIMALS || from.startsWith('decimal(');
+  return false;
 }
 
 /** Splits `a, b` at its top-level comma: the key and value types of a map. */

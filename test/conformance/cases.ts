@@ -1,5 +1,6 @@
 import { AGGREGATE_CASES } from './cases/aggregates';
 import { ARRAY_MAP_CASES } from './cases/arrays-maps';
+import { COMMON_FUNCTION_CASES } from './cases/common-functions';
 import { CONDITIONAL_CAST_CASES } from './cases/conditional-casts';
 import { DATETIME_CASES } from './cases/datetime';
 import { DECIMAL_MATH_CASES } from './cases/decimal-math';
@@ -24,4 +25,5 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
   ...GROUPING_CASES,
   ...ORDERING_CASES,
   ...CONDITIONAL_CAST_CASES,
+  ...COMMON_FUNCTION_CASES,
 ];

@@ -18,8 +18,19 @@ export function decimalOf(type: string): { precision: number; scale: number } {
 }
 
 const TRINO_NAMES: Record<string, string> = {
-  TINYINT: 'tinyint', SMALLINT: 'smallint', INTEGER: 'integer', BIGINT: 'bigint', HUGEINT: 'bigint', FLOAT: 'real', DOUBLE: 'double',
-  VARCHAR: 'varchar', BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp(3)', JSON: 'json', INTERVAL: 'interval day to second',
+  TINYINT: 'tinyint',
+  SMALLINT: 'smallint',
+  INTEGER: 'integer',
+  BIGINT: 'bigint',
+  HUGEINT: 'bigint',
+  FLOAT: 'real',
+  DOUBLE: 'double',
+  VARCHAR: 'varchar',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp(3)',
+  JSON: 'json',
+  INTERVAL: 'interval day to second',
 };
 
 /** Trino's name for a DuckDB type, as Trino's error messages write it. */

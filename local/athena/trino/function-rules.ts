@@ -49,6 +49,15 @@ export const PREPARE_RULES: Record<string, SyncRule> = {
     if (!parameter || parameter !== body) throw refuse('reduce with an output function', 'only the identity output function (s -> s) is translated', statement);
     return call('list_reduce', array, input, initial);
   },
+  replace: (node) => (args(node).length === 2 ? template("replace(__0, __1, '')", ...args(node)) : undefined),
+  slice: (node) => call('trino_slice', ...args(node)),
+  e: () => template('exp(1)'),
+  // polyglot would write flatten as UNNEST, which makes rows of the elements.
+  flatten: (node) => call('trino_flatten', ...args(node)),
+  array_join: (node, statement) => {
+    if (args(node).length > 2) throw refuse('array_join with a null replacement', 'only the two-argument form is translated', statement);
+    return call('trino_array_join', ...args(node));
+  },
   nan: () => template("CAST('NaN' AS double)"),
   infinity: () => template("CAST('Infinity' AS double)"),
   is_infinite: (node) => call('isinf', ...args(node)),

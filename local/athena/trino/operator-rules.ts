@@ -2,6 +2,7 @@ import { AstNode, call, template } from './ast';
 import { decimalAverage, decimalDivide, decimalModulus } from './decimal-arithmetic';
 import { isDecimal, isFloating, isInteger, isList, isMap, isNull, isNumeric, trinoTypeName } from './duckdb-types';
 import { refuse, RewriteContext, RewriteRule } from './rewrite-context';
+import { UNKNOWN } from './type-probe';
 import { AthenaQueryError } from '../errors';
 
 /** Trino's message for an operator between types it has no operator for. */
@@ -12,7 +13,7 @@ function cannotApply(operator: string, left: string, right: string): AthenaQuery
 /** The operands' types, failing as Trino does when one is not a number (nor NULL). */
 async function numericOperands(operator: string, left: AstNode, right: AstNode, context: RewriteContext): Promise<[string, string]> {
   const [l, r] = await context.typesOf([left, right]);
-  const fits = (type: string) => isNumeric(type) || isNull(type);
+  const fits = (type: string) => isNumeric(type) || isNull(type) || type === UNKNOWN;
   if (!fits(l) || !fits(r)) throw cannotApply(operator, l, r);
   return [l, r];
 }
@@ -43,7 +44,7 @@ export const OPERATOR_RULES: Record<string, RewriteRule> = {
   div: async (node, context) => {
     const { left, right } = node.div;
     const [l, r] = await numericOperands('/', left, right, context);
-    if (isFloating(l) || isFloating(r) || isNull(l) || isNull(r)) return undefined;
+    if (isFloating(l) || isFloating(r) || isNull(l) || isNull(r) || l === UNKNOWN || r === UNKNOWN) return undefined;
     if (isDecimal(l) || isDecimal(r)) return decimalDivide(left, right, l, r);
     // Integers: DuckDB (with integer_division) truncates as Trino does, but gives NULL for a zero divisor.
     return context.inTry ? undefined : call('trino_divide', left, right);
@@ -56,7 +57,8 @@ export const OPERATOR_RULES: Record<string, RewriteRule> = {
     if (isList(l) && isList(r)) return undefined;
     if (isList(l)) return call('list_append', left, right);
     if (isList(r)) return call('list_prepend', left, right);
-    if ((l === 'VARCHAR' || isNull(l)) && (r === 'VARCHAR' || isNull(r))) return undefined;
+    const text = (type: string) => type === 'VARCHAR' || isNull(type) || type === UNKNOWN;
+    if (text(l) && text(r)) return undefined;
     throw new AthenaQueryError(`FUNCTION_NOT_FOUND: Unexpected parameters (${trinoTypeName(l)}, ${trinoTypeName(r)}) for function concat`);
   },
   avg: async (node, context) => {
@@ -96,7 +98,7 @@ export const OPERATOR_RULES: Record<string, RewriteRule> = {
 
 async function modulus(left: AstNode, right: AstNode, context: RewriteContext): Promise<AstNode | undefined> {
   const [l, r] = await numericOperands('%', left, right, context);
-  if (isFloating(l) || isFloating(r) || isNull(l) || isNull(r)) return undefined;
+  if (isFloating(l) || isFloating(r) || isNull(l) || isNull(r) || l === UNKNOWN || r === UNKNOWN) return undefined;
   if (isDecimal(l) || isDecimal(r)) return decimalModulus(left, right, l, r);
   if (isInteger(l) && isInteger(r) && !context.inTry) return call('trino_modulus', left, right);
   return undefined;

@@ -3,6 +3,9 @@ import { AstNode, call, copyNode, replaceNode, template } from './ast';
 import { generateDuckDb } from './polyglot';
 import { AthenaQueryError } from '../errors';
 
+/** The type of an operand DuckDB did not bind; rules leave such a node as it is. */
+export const UNKNOWN = 'UNKNOWN';
+
 const PROBE = /Could not find key "probe\|(.*)" in struct/;
 
 /**
@@ -28,8 +31,10 @@ export async function probeTypes(connection: DuckDBConnection, ast: AstNode[], n
     const message = (error as Error).message;
     const probed = PROBE.exec(message);
     if (probed) return probed[1].split('|').map((type) => type.toUpperCase());
+    // A type DuckDB cannot fold (an operand that is a refusal raised when it runs): unknown.
+    if (/Key name for struct_extract needs to be a constant/.test(message)) return operands.map(() => UNKNOWN);
     throw new AthenaQueryError(message);
   }
   // The probe was never bound (the expression sits where DuckDB does not look, e.g. a dead branch).
-  return operands.map(() => 'UNKNOWN');
+  return operands.map(() => UNKNOWN);
 }

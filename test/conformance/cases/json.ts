@@ -25,8 +25,8 @@ export const JSON_CASES: ConformanceCase[] = [
   { query: "SELECT CAST(JSON '[1,23,456]' AS ARRAY(INTEGER))", rows: [[['1', '23', '456']]], types: ['array<int>'] },
   { query: "SELECT CAST(JSON '[1,null,456]' AS ARRAY(INTEGER))", rows: [[['1', null, '456']]], types: ['array<int>'] },
   { query: "SELECT CAST(JSON '{\"k1\":1,\"k2\":23,\"k3\":456}' AS MAP(VARCHAR, INTEGER))", rows: [[{ map: [['k1', '1'], ['k2', '23'], ['k3', '456']] }]], types: ['map<string,int>'] },
-  { query: "SELECT json_format(CAST(1 AS JSON))", rows: [['1']], types: ['string'] },
+  { query: 'SELECT json_format(CAST(1 AS JSON))', rows: [['1']], types: ['string'] },
   { query: "SELECT json_format(CAST('abc' AS JSON))", rows: [['"abc"']], types: ['string'] },
-  { query: "SELECT json_format(CAST(ARRAY[1, 23, 456] AS JSON))", rows: [['[1,23,456]']], types: ['string'] },
-  { query: "SELECT json_format(CAST(ARRAY[1, NULL, 456] AS JSON))", rows: [['[1,null,456]']], types: ['string'] },
+  { query: 'SELECT json_format(CAST(ARRAY[1, 23, 456] AS JSON))', rows: [['[1,23,456]']], types: ['string'] },
+  { query: 'SELECT json_format(CAST(ARRAY[1, NULL, 456] AS JSON))', rows: [['[1,null,456]']], types: ['string'] },
 ].map((c) => ({ ...c, family, source }));
