@@ -66,6 +66,13 @@ describe('query bodies mean what they mean in Athena', () => {
     expect(await reasonOf('INSERT INTO amounts SELECT 3, 1.5e0')).toMatch(/^Insert query has mismatched column types/);
   });
 
+  test('current_date is the UTC date, as in Athena\'s session time zone', async () => {
+    await run("CREATE TABLE today WITH (external_location = 's3://lake/today/') AS SELECT current_date AS d");
+
+    expect(columnTypes('today')).toEqual(['d date']);
+    expect(await aws.query('SELECT d FROM today', 'lake')).toEqual([{ d: new Date().toISOString().slice(0, 10) }]);
+  });
+
   test('refuses a function it cannot run faithfully, naming it', async () => {
     const refused = await run("SELECT soundex('CHYNA')").then(() => undefined, (thrown: unknown) => thrown as Error);
 
