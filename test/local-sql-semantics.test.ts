@@ -30,6 +30,8 @@ describe('query bodies mean what they mean in Athena', () => {
     expect(await reasonOf('SELECT n / 0 FROM (VALUES 1) AS t(n)')).toBe('DIVISION_BY_ZERO: Division by zero');
     expect(await reasonOf('SELECT n % 0 FROM (VALUES 1) AS t(n)')).toBe('DIVISION_BY_ZERO: Division by zero');
     expect(await aws.query('SELECT try(n / 0) AS q FROM (VALUES 1) AS t(n)', 'lake')).toEqual([{ q: undefined }]);
+    expect(await reasonOf("SELECT DECIMAL '1.5' / n FROM (VALUES 0) AS t(n)")).toBe('DIVISION_BY_ZERO: Division by zero');
+    expect(await aws.query("SELECT try(DECIMAL '1.5' / n) AS q FROM (VALUES 0) AS t(n)", 'lake')).toEqual([{ q: undefined }]);
   });
 
   test('fails on an invalid cast, where try_cast gives NULL', async () => {

@@ -33,6 +33,8 @@ const MACROS: string[] = [
   // ua / ub * 10^f rounded HALF_UP, on unscaled values (Trino's DecimalOperators.divide).
   `trino_decimal_quotient(ua, ub, f) AS CASE WHEN ub = 0 THEN error('DIVISION_BY_ZERO: Division by zero')
     ELSE sign(ua) * sign(ub) * ((2 * abs(ua) * CAST('1' || repeat('0', f) AS HUGEINT) // abs(ub) + 1) // 2) END`,
+  `trino_decimal_quotient_or_null(ua, ub, f) AS CASE WHEN ub <> 0
+    THEN sign(ua) * sign(ub) * ((2 * abs(ua) * CAST('1' || repeat('0', f) AS HUGEINT) // abs(ub) + 1) // 2) END`,
   // "If the index is larger than the number of fields, then null is returned." (string.html)
   `trino_split_part(s, delimiter, i) AS CASE WHEN i <= 0 THEN error('INVALID_FUNCTION_ARGUMENT: Index must be greater than zero')
     WHEN i > len(string_split(s, delimiter)) THEN NULL ELSE split_part(s, delimiter, i) END`,

@@ -73,6 +73,8 @@ const INTEGER_DECIMALS: Record<string, number> = { tinyint: 3, smallint: 5, int:
  * decimal (the value rounded to the column's scale; one that does not fit fails), a real into a
  * double, an integer or decimal into a double. Anything else (bigint into int, varchar into a
  * number, a double into a decimal) fails with "Insert query has mismatched column types".
+ * Athena's and Trino's documentation do not list INSERT's coercions; these are Trino's implicit
+ * coercions between numeric types, with the decimal-to-decimal cast Trino applies on insert.
  */
 export function isInsertCoercible(from: string, to: string): boolean {
   if (from === to) return true;

@@ -8,13 +8,15 @@ import { decimalOf } from './duckdb-types';
  * differently, and the code is what Athena runs). DuckDB divides decimals as doubles, so the
  * quotient is computed exactly on the unscaled values instead.
  */
-export function decimalDivide(left: AstNode, right: AstNode, leftType: string, rightType: string): AstNode {
+export function decimalDivide(left: AstNode, right: AstNode, leftType: string, rightType: string, inTry: boolean): AstNode {
   const x = decimalOf(leftType);
   const y = decimalOf(rightType);
   const scale = Math.max(x.scale, y.scale);
   const precision = Math.min(38, x.precision + y.scale + Math.max(y.scale - x.scale, 0));
   const rescale = scale - x.scale + y.scale;
-  return scaled('trino_decimal_quotient(trino_unscaled(__0), trino_unscaled(__1), ' + rescale + ')', precision, scale, left, right);
+  // Inside try(), a zero divisor gives NULL (DuckDB's try cannot wrap error()).
+  const quotient = inTry ? 'trino_decimal_quotient_or_null' : 'trino_decimal_quotient';
+  return scaled(`${quotient}(trino_unscaled(__0), trino_unscaled(__1), ${rescale})`, precision, scale, left, right);
 }
 
 /** Trino's avg of decimal(p, s): decimal(p, s), rounded HALF_UP (DecimalAverageAggregation). */

@@ -45,7 +45,7 @@ export const OPERATOR_RULES: Record<string, RewriteRule> = {
     const { left, right } = node.div;
     const [l, r] = await numericOperands('/', left, right, context);
     if (isFloating(l) || isFloating(r) || isNull(l) || isNull(r) || l === UNKNOWN || r === UNKNOWN) return undefined;
-    if (isDecimal(l) || isDecimal(r)) return decimalDivide(left, right, l, r);
+    if (isDecimal(l) || isDecimal(r)) return decimalDivide(left, right, l, r, context.inTry);
     // Integers: DuckDB (with integer_division) truncates as Trino does, but gives NULL for a zero divisor.
     return context.inTry ? undefined : call('trino_divide', left, right);
   },
