@@ -51,6 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     'aws-local-stepfunctions@3.0.0',
     '@duckdb/node-api@^1.5.6-r.1',
+    '@polyglot-sql/sdk@0.12.1',
   ],
 
   // Every jsii language; the release workflow builds and publishes them.
@@ -144,6 +145,18 @@ project.addTask('bench', {
   env: offlineAws,
   exec: 'ts-node --project tsconfig.dev.json bench/incremental.ts',
   receiveArgs: true,
+});
+
+project.addTask('conformance', {
+  description: 'Runs the documented Trino results of test/conformance on the local runner and prints N correct, N refused, N different',
+  env: offlineAws,
+  exec: 'ts-node --project tsconfig.dev.json test/conformance/main.ts',
+  receiveArgs: true,
+});
+
+project.addTask('docgen:local-sql', {
+  description: 'Rewrites docs/local-sql.md from the local runner\'s list of supported Athena SQL (local/athena/trino/support.ts)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/local-sql-doc.ts',
 });
 
 project.addTask('local', {

@@ -102,7 +102,7 @@ WHERE dt > (SELECT max(dt) FROM {{database}}.{{targetTable}})`,
   expect(result.error).toBe('States.TaskFailed');
   const cause = JSON.parse(result.cause!);
   expect(cause.QueryExecution.Status.State).toBe('FAILED');
-  expect(cause.QueryExecution.Status.StateChangeReason).toMatch(/Conversion Error: Could not convert string 'customer-\d+' to INT32/);
+  expect(cause.QueryExecution.Status.StateChangeReason).toMatch(/INVALID_CAST_ARGUMENT: Cannot cast 'customer-\d+' to INT/);
   expect(result.statesEntered[result.statesEntered.length - 1]).toBe('Update Target Table');
   // AND the target is unchanged, down to its files
   expect(await aws.query(ALL_ROWS(TARGET))).toEqual(before);

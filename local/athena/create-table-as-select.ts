@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { AthenaQueryError, UnsupportedStatementError } from './errors';
 import { checkOpenPartitions, partitionsIn } from './limits';
 import { publish, writeParquet } from './parquet-files';
-import { queryColumns } from './query-columns';
+import { prepareQueryBody } from './query-body';
 import { QueryContext, StatementOutcome, qualified } from './query-context';
 import { CreateTableAsSelect } from './statement';
-import { glueType } from './types';
+import { duckdbType, glueType } from './types';
 
 /**
  * Athena's CTAS, as `COPY (query) TO … (FORMAT PARQUET, PARTITION_BY (…))` into a staging
@@ -39,7 +39,7 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
     );
   }
 
-  const columns = await queryColumns(context.connection, statement.query, context.statement);
+  const { sql, columns } = await prepareQueryBody(context, statement.query);
   const duplicate = columns.find((column, i) => columns.findIndex((other) => other.name === column.name) !== i);
   if (duplicate) throw new AthenaQueryError(`Column name '${duplicate.name}' specified more than once`);
   const partitionedBy = statement.properties.partitionedBy;
@@ -57,8 +57,9 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
 
   const rows = statement.withData
     ? await writeParquet(context.connection, {
-      query: statement.query,
-      columns,
+      query: sql,
+      // Written as the types registered, e.g. DuckDB's HUGEINT sums as bigint.
+      columns: glueColumns.map((column) => ({ name: column.name, type: duckdbType(column.type) })),
       partitionedBy,
       compression: statement.properties.compression,
       stagingDir: context.stagingDir,

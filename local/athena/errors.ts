@@ -4,7 +4,9 @@
  */
 export class AthenaQueryError extends Error {
   constructor(message: string) {
-    super(message);
+    // Trino's errors raised by the local runner's macros (trino-functions.ts) reach here through
+    // DuckDB's error(), which prefixes them; Athena's message is the error itself.
+    super(message.replace(/^Invalid Input Error: (?=[A-Z_]+: |The KeepDataUpToDate )/, ''));
     this.name = 'AthenaQueryError';
   }
 }
@@ -18,6 +20,18 @@ export class UnsupportedStatementError extends Error {
     super(
       `The KeepDataUpToDate local runner does not support ${reason}. It runs CREATE TABLE … WITH (format = 'PARQUET', external_location = …, partitioned_by = ARRAY[…]) AS SELECT …, CREATE TABLE … WITH (table_type = 'ICEBERG', is_external = false, location = …, partitioning = ARRAY[…]) AS SELECT …, INSERT INTO … SELECT …, MERGE INTO <Iceberg table> … WHEN MATCHED THEN UPDATE SET … WHEN NOT MATCHED THEN INSERT (…) VALUES (…) and SELECT …. Statement: ${statement.trim()}`,
     );
+    this.name = 'LocalRunner.UnsupportedStatement';
+  }
+}
+
+/**
+ * A query body uses an Athena (Trino) function, operator or cast that the local runner cannot run
+ * as Athena does: it refuses, naming it, rather than give a different answer. docs/local-sql.md
+ * lists what it runs.
+ */
+export class UnfaithfulQueryError extends Error {
+  constructor(construct: string, why: string, statement: string) {
+    super(`The KeepDataUpToDate local runner does not support Athena's ${construct}: ${why}, so it cannot run it faithfully (see docs/local-sql.md). Statement: ${statement.trim()}`);
     this.name = 'LocalRunner.UnsupportedStatement';
   }
 }

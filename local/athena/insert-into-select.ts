@@ -1,7 +1,7 @@
 import { AthenaQueryError } from './errors';
 import { checkOpenPartitions, partitionsIn } from './limits';
 import { publish, writeParquet } from './parquet-files';
-import { queryColumns } from './query-columns';
+import { prepareQueryBody } from './query-body';
 import { QueryContext, StatementOutcome, existingTable } from './query-context';
 import { InsertIntoSelect } from './statement';
 import { isIceberg, tableLayout } from './table-layout';
@@ -16,7 +16,7 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
   const table = existingTable(context, statement.table);
   const layout = tableLayout(table, context.s3);
   const tableColumns = layout.columns;
-  const columns = await queryColumns(context.connection, statement.query, context.statement);
+  const { sql, columns } = await prepareQueryBody(context, statement.query);
   const queryTypes = columns.map((column) => glueType(column.type, context.statement));
   if (columns.length !== tableColumns.length || queryTypes.some((type, i) => !isInsertCoercible(type, tableColumns[i].type))) {
     throw new AthenaQueryError(
@@ -24,7 +24,7 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
     );
   }
   const rows = await writeParquet(context.connection, {
-    query: statement.query,
+    query: sql,
     columns: tableColumns.map((column) => ({ name: column.name, type: duckdbType(column.type) })),
     partitionedBy: layout.partitionColumns.map((key) => key.name),
     compression: table.compression,

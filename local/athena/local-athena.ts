@@ -59,6 +59,9 @@ export class LocalAthena {
     const connection = await instance.connect();
     // Trino divides integers as integers; DuckDB's default would silently give a fraction.
     await connection.run('SET integer_division = true');
+    // "The default null ordering is NULLS LAST, regardless of the ordering direction."
+    // (https://trino.io/docs/current/sql/select.html#order-by-clause)
+    await connection.run("SET default_null_order = 'nulls_last'");
     // Tables live in a database named like Athena's default catalog, so that
     // "awsdatacatalog"."db"."table" resolves too.
     await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
