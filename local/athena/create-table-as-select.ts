@@ -68,6 +68,7 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
   checkOpenPartitions(partitionsIn(context.stagingDir).length, iceberg);
   // An Iceberg table exists only once its commit succeeds; a Hive CTAS writes in place.
   if (iceberg) await context.enforceScanLimit();
+  context.beforePublish(iceberg ? path.join(directory, 'data') : directory, iceberg);
   publish(context.stagingDir, iceberg ? path.join(directory, 'data') : directory, rows);
 
   const dataColumns = columns.length - partitionedBy.length;

@@ -33,6 +33,7 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
   });
   checkOpenPartitions(partitionsIn(context.stagingDir).length, isIceberg(table));
   if (isIceberg(table)) await context.enforceScanLimit();
+  context.beforePublish(layout.dataDirectory, isIceberg(table));
   publish(context.stagingDir, layout.dataDirectory, rows);
   return { rows };
 }

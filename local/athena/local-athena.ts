@@ -72,6 +72,7 @@ export class LocalAthena {
   private readonly profiles = new Map<string, Record<string, any>>();
   private readonly reads = new Map<string, FileRead[]>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly faults: WriteFault[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -99,6 +100,21 @@ export class LocalAthena {
    */
   public useWorkGroups(workGroups: Record<string, LocalWorkGroup>): void {
     for (const [name, workGroup] of Object.entries(workGroups)) this.workGroups.set(name, workGroup);
+  }
+
+  /**
+   * Makes the next write (CTAS, INSERT, MERGE) that \`match\` accepts fail after it has written
+   * part of its files. Athena documents that "if a CTAS or INSERT INTO statement fails, it is
+   * possible that orphaned data are left in the data location", which later queries read
+   * (https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html, "Locate
+   * orphaned files"): for a Hive table, about half of the staged files (at least one) are left in
+   * the table's directories. An Iceberg write commits atomically or not at all: its data files
+   * become part of the table only with the commit
+   * (https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg.html), so it leaves nothing
+   * the table reads. \`cancel\` ends the query CANCELLED, as a stopped query does, rather than FAILED.
+   */
+  public failNextWrite(options: { match?: (input: StartQueryExecutionInput) => boolean; cancel?: boolean } = {}): void {
+    this.faults.push({ match: options.match ?? (() => true), cancel: options.cancel ?? false });
   }
 
   /** The result set of a SELECT this engine ran. */
@@ -180,6 +196,13 @@ export class LocalAthena {
         lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
         // An enforced result location also places a CTAS's table: under it, in tables/<query id>/.
         defaultTableLocation: workGroup?.enforceConfiguration ? `${outputLocation}tables/${queryExecutionId}/` : undefined,
+        beforePublish: (tableDir, atomic) => {
+          const fault = this.faults.findIndex((candidate) => candidate.match(input));
+          if (fault < 0) return;
+          const [{ cancel }] = this.faults.splice(fault, 1);
+          if (!atomic) leavePartOfStagedFiles(stagingDir, tableDir);
+          throw new InjectedWriteFault(cancel);
+        },
         enforceScanLimit: async () => {
           const cutoff = workGroup?.bytesScannedCutoffPerQuery;
           if (cutoff === undefined) return;
@@ -202,6 +225,14 @@ export class LocalAthena {
       return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: reads.reduce((sum, read) => sum + read.bytes, 0) } });
     } catch (error) {
       fs.rmSync(stagingDir, { recursive: true, force: true });
+      if (error instanceof InjectedWriteFault) {
+        throw new QueryFailedError(execution(error.cancel ? 'CANCELLED' : 'FAILED', statement?.kind, {
+          Status: {
+            StateChangeReason: error.message,
+            ...(error.cancel ? {} : { AthenaError: { ErrorCategory: 1, Retryable: false, ErrorMessage: error.message } }),
+          },
+        }));
+      }
       if (error instanceof ScanLimitExceededError) {
         await clearFileReads(this.connection);
         // The workgroup troubleshooting guide's wording: "query state CANCELED. Bytes scanned limit was exceeded."
@@ -239,6 +270,33 @@ export class LocalAthena {
       await this.connection.run('PRAGMA disable_profiling');
       fs.rmSync(file, { force: true });
     }
+  }
+}
+
+interface WriteFault {
+  readonly match: (input: StartQueryExecutionInput) => boolean;
+  readonly cancel: boolean;
+}
+
+/** A failure the local runner was told to inject. */
+class InjectedWriteFault extends Error {
+  constructor(public readonly cancel: boolean) {
+    super(cancel
+      ? 'Query was cancelled by user (the local runner stopped it after it wrote part of its output)'
+      : 'GENERIC_INTERNAL_ERROR: the query failed after writing part of its output (a fault the local runner injected)');
+  }
+}
+
+/** Moves the first half (at least one) of a staging directory's files to the same place under the table's directory. */
+function leavePartOfStagedFiles(stagingDir: string, tableDir: string): void {
+  if (!fs.existsSync(stagingDir)) return;
+  const files = (fs.readdirSync(stagingDir, { recursive: true }) as string[])
+    .filter((file) => fs.statSync(path.join(stagingDir, file)).isFile())
+    .sort();
+  for (const file of files.slice(0, Math.max(1, Math.floor(files.length / 2)))) {
+    const to = path.join(tableDir, file);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(path.join(stagingDir, file), to);
   }
 }
 

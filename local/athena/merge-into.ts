@@ -78,6 +78,8 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
       stagingDir: context.stagingDir,
       filePrefix: context.queryExecutionId,
     });
+    // MERGE is Iceberg only: it commits whole or not at all.
+    context.beforePublish(layout.dataDirectory, true);
     replaceDirectory(context.stagingDir, layout.dataDirectory, written);
     return { rows, profile: combined(context.statement, profiles) };
   } finally {

@@ -1,10 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { workGroupArn } from './athena-arns';
 import { AthenaQueryTask, QueryResultConfiguration } from './athena-query-task';
+import { executionLock } from './execution-lock';
+import { reportFreshness } from './freshness';
 import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
@@ -49,6 +52,14 @@ export interface WorkflowProps {
   readonly rewriteLocation?: { readonly bucket: s3.IBucket; readonly prefix: string };
   /** The state machine's own ARN, when executions that find another one running end at once. */
   readonly stateMachineArnForGuard?: string;
+  /** The lock table, when the watermark loop runs in one execution at a time (see `executionLock`). */
+  readonly lockTable?: dynamodb.ITable;
+  /** The workflow's role, where the lock's grants are acknowledged. */
+  readonly role?: IConstruct;
+  /** The state machine's name, for the lock and the freshness metric. */
+  readonly stateMachineName?: string;
+  /** Whether the watermark loop reports how far the target lags (see `reportFreshness`). */
+  readonly reportFreshness?: boolean;
 }
 
 /**
@@ -94,6 +105,9 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   createTarget.next(load);
 
   if (!props.stateMachineArnForGuard) return getTarget;
+  const guarded = props.lockTable
+    ? executionLock(scope, { table: props.lockTable, stateMachineName: props.stateMachineName!, role: props.role!, load: getTarget })
+    : getTarget;
 
   const listRunning = new tasks.CallAwsService(scope, 'List Running Executions', {
     comment: 'Is another execution of this workflow loading the target right now?',
@@ -110,7 +124,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   });
   return listRunning.next(new sfn.Choice(scope, 'Another Execution Running?')
     .when(sfn.Condition.numberGreaterThan('$.runningExecutions.count', 1), skip)
-    .otherwise(getTarget));
+    .otherwise(guarded));
 }
 
 /**
@@ -194,9 +208,26 @@ function watermarkLoop(
   });
   const upToDate = new sfn.Succeed(scope, 'Target Is Up To Date');
 
-  findWindow.next(readWindow).next(new sfn.Choice(scope, 'Newer Source Data?')
+  const newer = new sfn.Choice(scope, 'Newer Source Data?')
     .when(sfn.Condition.isPresent(value('$.windowResult')), setWindow.next(update).next(advance).next(findWindow))
-    .otherwise(upToDate));
+    .otherwise(upToDate);
+  findWindow.next(readWindow);
+  if (props.reportFreshness) {
+    // Once no window is left, and before the execution ends, it reports how far the target lags.
+    const report = reportFreshness(scope, {
+      databaseName: props.databaseName,
+      targetTableName: props.targetTableName,
+      watermark,
+      stateMachineName: props.stateMachineName!,
+      query,
+      readResult,
+    });
+    readWindow.next(new sfn.Choice(scope, 'Last Window Loaded?')
+      .when(sfn.Condition.isPresent(value('$.windowResult')), newer)
+      .otherwise(report.next(newer)));
+  } else {
+    readWindow.next(newer);
+  }
   const load = props.rewriteLocation
     ? partitionRewrite(scope, {
       databaseName: props.databaseName,

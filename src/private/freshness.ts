@@ -1,0 +1,100 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { quoteIdentifier } from './sql';
+import type { ResolvedWatermark } from './workflow';
+
+/** Where the workflow reports how far its target lags behind the source. */
+export const FRESHNESS_NAMESPACE = 'KeepDataUpToDate';
+/** The number of source watermark values newer than the target's newest, after an execution. */
+export const FRESHNESS_METRIC_NAME = 'SourceValuesNotLoaded';
+export const DEFAULT_MAX_STALENESS = Duration.days(1);
+
+export interface FreshnessMetricProps {
+  readonly databaseName: string;
+  readonly targetTableName: string;
+  readonly watermark: ResolvedWatermark;
+  /** The state machine's name: the metric's `StateMachineName` dimension. */
+  readonly stateMachineName: string;
+  readonly query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase;
+  readonly readResult: (id: string, queryPath: string, resultPath: string, maxResults?: number) => sfn.TaskStateBase;
+}
+
+/**
+ * After the windows, reads the target's newest value again, from the target itself (not from the
+ * window the execution believes it loaded), and counts the source values newer than it; then
+ * publishes that count. An execution that succeeded but loaded nothing, while the source has
+ * newer data, reports more than 0.
+ */
+export function reportFreshness(scope: Construct, props: FreshnessMetricProps): sfn.Chain {
+  const watermark = props.watermark;
+  const column = quoteIdentifier(watermark.column);
+  const table = (name: string, partitionMetadata: boolean) => partitionMetadata
+    ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
+    : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
+  const target = table(props.targetTableName, watermark.targetPartitionMetadata);
+  const source = table(watermark.sourceTableName, watermark.partitionColumn);
+  const sql = `SELECT count(*) FROM (SELECT ${column} FROM ${source} WHERE ${column} > coalesce((SELECT max(${column}) FROM ${target}), ${watermark.initialLiteral}) GROUP BY ${column})`;
+  const measure = props.query('Measure Lag', sql, 'Counts the source values newer than the target\'s newest', '$.lagQuery');
+  const read = props.readResult('Read Lag', '$.lagQuery', '$.lagResult');
+  // PutMetricData takes no resource: `sfn.CustomState` keeps CallAwsService's `*` grant out, and
+  // the role is allowed the action only for this namespace (grantPutMetricData).
+  const publish = new sfn.CustomState(scope, 'Publish Lag', {
+    stateJson: {
+      Type: 'Task',
+      Comment: 'Reports how many source values the target lacks, for the freshness alarm',
+      Resource: `arn:${Stack.of(scope).partition}:states:::aws-sdk:cloudwatch:putMetricData`,
+      Parameters: {
+        Namespace: FRESHNESS_NAMESPACE,
+        MetricData: [{
+          MetricName: FRESHNESS_METRIC_NAME,
+          Dimensions: [{ Name: 'StateMachineName', Value: props.stateMachineName }],
+          'Value.$': 'States.StringToJson($.lagResult.rows[1].Data[0].VarCharValue)',
+          Unit: 'Count',
+        }],
+      },
+      ResultPath: null,
+    },
+  });
+  return measure.next(read).next(publish);
+}
+
+/** The metric the workflow publishes, as the alarm reads it: the lowest value over `period`. */
+export function freshnessMetric(stateMachineName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: FRESHNESS_NAMESPACE,
+    metricName: FRESHNESS_METRIC_NAME,
+    dimensionsMap: { StateMachineName: stateMachineName },
+    statistic: cloudwatch.Stats.MINIMUM,
+    period,
+  });
+}
+
+/**
+ * Allows the role to publish the freshness metric. PutMetricData takes no resource, so the
+ * statement names `*` and is narrowed to the namespace by the `cloudwatch:namespace` condition key
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
+ */
+export function grantPutFreshnessMetric(role: iam.IRole): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'PublishFreshnessMetric',
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': FRESHNESS_NAMESPACE } },
+  }));
+}
+
+/**
+ * `maxStaleness` becomes the alarm's period: a whole number of minutes, at most seven days
+ * (PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60", and Period ×
+ * EvaluationPeriods "can't be more than 604,800 seconds").
+ */
+export function validateMaxStaleness(maxStaleness: Duration): void {
+  const seconds = maxStaleness.toSeconds();
+  if (Token.isUnresolved(seconds)) return;
+  if (seconds < 60 || seconds % 60 !== 0 || seconds > 604800) {
+    throw new Error(`maxStaleness must be a whole number of minutes from 1 minute to 7 days, as a CloudWatch alarm period (got ${maxStaleness.toHumanString()})`);
+  }
+}
