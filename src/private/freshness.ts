@@ -12,36 +12,30 @@ export const FRESHNESS_NAMESPACE = 'KeepDataUpToDate';
 export const FRESHNESS_METRIC_NAME = 'SourceValuesNotLoaded';
 export const DEFAULT_MAX_STALENESS = Duration.days(1);
 
-export interface FreshnessMetricProps {
-  readonly databaseName: string;
-  readonly targetTableName: string;
-  readonly watermark: ResolvedWatermark;
-  /** The state machine's name: the metric's `StateMachineName` dimension. */
-  readonly stateMachineName: string;
-  readonly query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase;
-  readonly readResult: (id: string, queryPath: string, resultPath: string, maxResults?: number) => sfn.TaskStateBase;
+/**
+ * An extra column for the query that finds the next window: how many source values are newer
+ * than the target's newest, read from the target itself (not from the window the execution
+ * believes it loaded). An execution that succeeded but loaded nothing, while the source has
+ * newer data, so reports more than 0. It is read from the same metadata (or columns) as the
+ * watermark, so it scans nothing more.
+ */
+export function lagColumn(databaseName: string, targetTableName: string, watermark: ResolvedWatermark): string {
+  const column = quoteIdentifier(watermark.column);
+  const table = (name: string, partitionMetadata: boolean) => partitionMetadata
+    ? `${quoteIdentifier(databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
+    : `${quoteIdentifier(databaseName)}.${quoteIdentifier(name)}`;
+  const target = table(targetTableName, watermark.targetPartitionMetadata);
+  const source = table(watermark.sourceTableName, watermark.partitionColumn);
+  return `(SELECT count(*) FROM (SELECT ${column} FROM ${source} WHERE ${column} > (SELECT max(${column}) FROM ${target}) OR NOT EXISTS (SELECT 1 FROM ${target}) GROUP BY ${column})) AS lag`;
 }
 
 /**
- * After the windows, reads the target's newest value again, from the target itself (not from the
- * window the execution believes it loaded), and counts the source values newer than it; then
- * publishes that count. An execution that succeeded but loaded nothing, while the source has
- * newer data, reports more than 0.
+ * Publishes the lag that `lagColumn` added to the window query's result (row 1, column 2).
+ * PutMetricData takes no resource: `sfn.CustomState` keeps CallAwsService's `*` grant out, and
+ * the role is allowed the action only in this namespace (`grantPutFreshnessMetric`).
  */
-export function reportFreshness(scope: Construct, props: FreshnessMetricProps): sfn.Chain {
-  const watermark = props.watermark;
-  const column = quoteIdentifier(watermark.column);
-  const table = (name: string, partitionMetadata: boolean) => partitionMetadata
-    ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
-    : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
-  const target = table(props.targetTableName, watermark.targetPartitionMetadata);
-  const source = table(watermark.sourceTableName, watermark.partitionColumn);
-  const sql = `SELECT count(*) FROM (SELECT ${column} FROM ${source} WHERE ${column} > coalesce((SELECT max(${column}) FROM ${target}), ${watermark.initialLiteral}) GROUP BY ${column})`;
-  const measure = props.query('Measure Lag', sql, 'Counts the source values newer than the target\'s newest', '$.lagQuery');
-  const read = props.readResult('Read Lag', '$.lagQuery', '$.lagResult');
-  // PutMetricData takes no resource: `sfn.CustomState` keeps CallAwsService's `*` grant out, and
-  // the role is allowed the action only for this namespace (grantPutMetricData).
-  const publish = new sfn.CustomState(scope, 'Publish Lag', {
+export function publishLag(scope: Construct, stateMachineName: string, resultPath: string): sfn.CustomState {
+  return new sfn.CustomState(scope, 'Publish Lag', {
     stateJson: {
       Type: 'Task',
       Comment: 'Reports how many source values the target lacks, for the freshness alarm',
@@ -50,15 +44,14 @@ export function reportFreshness(scope: Construct, props: FreshnessMetricProps): 
         Namespace: FRESHNESS_NAMESPACE,
         MetricData: [{
           MetricName: FRESHNESS_METRIC_NAME,
-          Dimensions: [{ Name: 'StateMachineName', Value: props.stateMachineName }],
-          'Value.$': 'States.StringToJson($.lagResult.rows[1].Data[0].VarCharValue)',
+          Dimensions: [{ Name: 'StateMachineName', Value: stateMachineName }],
+          'Value.$': `States.StringToJson(${resultPath}.rows[1].Data[2].VarCharValue)`,
           Unit: 'Count',
         }],
       },
       ResultPath: null,
     },
   });
-  return measure.next(read).next(publish);
 }
 
 /** The metric the workflow publishes, as the alarm reads it: the lowest value over `period`. */

@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { workGroupArn } from './athena-arns';
 import { AthenaQueryTask, QueryResultConfiguration } from './athena-query-task';
 import { executionLock } from './execution-lock';
-import { reportFreshness } from './freshness';
+import { lagColumn, publishLag } from './freshness';
 import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
@@ -184,7 +184,8 @@ function watermarkLoop(
   // parameters would be typed as Athena parses them, and a MERGE takes none.
   const nextWindowSql = newestValueQuery(watermark.column,
     `(SELECT ${column} FROM ${table(watermark.sourceTableName, watermark.partitionColumn)} WHERE ${column} > {{watermark}} GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`,
-    watermark.columnType);
+    watermark.columnType,
+    props.reportFreshness ? lagColumn(props.databaseName, props.targetTableName, watermark) : undefined);
   const findWindow = query('Find Next Window', runtimeQuery(nextWindowSql, { watermark: '$.watermark.literal' }),
     `Finds the end of the next ${watermark.maxPartitionsPerQuery} source values after the watermark`, '$.windowQuery');
   const readWindow = readResult('Read Next Window', '$.windowQuery', '$.windowResult');
@@ -214,17 +215,9 @@ function watermarkLoop(
   findWindow.next(readWindow);
   if (props.reportFreshness) {
     // Once no window is left, and before the execution ends, it reports how far the target lags.
-    const report = reportFreshness(scope, {
-      databaseName: props.databaseName,
-      targetTableName: props.targetTableName,
-      watermark,
-      stateMachineName: props.stateMachineName!,
-      query,
-      readResult,
-    });
     readWindow.next(new sfn.Choice(scope, 'Last Window Loaded?')
       .when(sfn.Condition.isPresent(value('$.windowResult')), newer)
-      .otherwise(report.next(newer)));
+      .otherwise(publishLag(scope, props.stateMachineName!, '$.windowResult').next(newer)));
   } else {
     readWindow.next(newer);
   }
