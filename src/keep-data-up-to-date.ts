@@ -479,6 +479,10 @@ export class KeepDataUpToDate extends Construct {
       lockTable: this.lockTable,
       role: this.role,
       reportFreshness: statements.watermark !== undefined,
+      // A Hive target partitioned by the watermark, whose partitions no lookback rewrites in place.
+      executionLocationsUnder: this.lockTable && statements.watermark?.targetPartitionMetadata && !statements.rewritesPartitions
+        ? `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`
+        : undefined,
     });
     return new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,

@@ -36,11 +36,34 @@ WHEN NOT MATCHED THEN INSERT (order_id, customer, amount, dt) VALUES (s.order_id
   { column: 'dt', targetTableType: TargetTableType.ICEBERG, lookbackPartitions: 1 },
 );
 
-const STRATEGIES: Record<string, TargetQueries> = {
-  'mergeNewerRows (Iceberg MERGE)': TargetQueries.mergeNewerRows({
-    sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: COLUMNS,
-  }),
-  'user templates with a watermark (Iceberg MERGE)': ICEBERG_TEMPLATES,
+/** A user's own Hive statements with a watermark: an INSERT of each window. */
+const HIVE_TEMPLATES = TargetQueries.fromTemplates(
+  `CREATE TABLE {{database}}.{{targetTable}}
+WITH (format = 'PARQUET', external_location = '{{targetLocation}}', partitioned_by = ARRAY['dt'])
+AS SELECT order_id, customer, amount, dt FROM {{database}}.{{sourceTable}} WITH NO DATA`,
+  `INSERT INTO {{database}}.{{targetTable}}
+SELECT order_id, customer, amount, dt FROM {{database}}.{{sourceTable}}
+WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`,
+  { column: 'dt' },
+);
+
+interface Strategy {
+  readonly queries: TargetQueries;
+  /** What the target must hold: every source row (append), or the newest version of each order (merge). */
+  readonly expected: string;
+}
+
+const STRATEGIES: Record<string, Strategy> = {
+  'appendNewerRows (Hive INSERT)': {
+    queries: TargetQueries.appendNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, watermarkColumn: 'dt', columns: COLUMNS }),
+    expected: ALL_ROWS(SOURCE),
+  },
+  'mergeNewerRows (Iceberg MERGE)': {
+    queries: TargetQueries.mergeNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: COLUMNS }),
+    expected: NEWEST_PER_ORDER,
+  },
+  'user templates with a watermark (Hive INSERT)': { queries: HIVE_TEMPLATES, expected: ALL_ROWS(SOURCE) },
+  'user templates with a watermark (Iceberg MERGE)': { queries: ICEBERG_TEMPLATES, expected: NEWEST_PER_ORDER },
 };
 
 interface Synthesized {
@@ -102,7 +125,7 @@ function holdQuery(aws: LocalAws, stateName: string): { started: Promise<void>; 
   return { started, release };
 }
 
-describe.each(Object.entries(STRATEGIES))('%s', (_name, queries) => {
+describe.each(Object.entries(STRATEGIES))('%s', (_name, { queries, expected }) => {
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synthesize(queries);
@@ -116,7 +139,7 @@ describe.each(Object.entries(STRATEGIES))('%s', (_name, queries) => {
     await addSourceOrders(aws, [{ orderId: 'o-2026-01-05-001', customer: 'customer-changed', amount: 1.5, dt: '2026-01-07' }]);
 
     // WHEN the window's write fails after it wrote part of its files
-    aws.athena.failNextWrite({ match: (input) => /^\s*MERGE\s/i.test(input.QueryString) });
+    aws.athena.failNextWrite({ match: (input) => /^\s*(MERGE|INSERT)\s/i.test(input.QueryString) });
     const failed = await aws.startExecution(synthesized.machine);
     expect(failed.status).toBe('FAILED');
     expect(JSON.parse(failed.cause!).QueryExecution.Status.StateChangeReason).toMatch(/GENERIC_INTERNAL_ERROR/);
@@ -127,7 +150,7 @@ describe.each(Object.entries(STRATEGIES))('%s', (_name, queries) => {
     // THEN the target is the source, one row per order: nothing lost, nothing twice
     expect(rerun.status).toBe('SUCCEEDED');
     expect(rerun.statesEntered).toContain('Take Over Lock');
-    expect(await lostAndDuplicated(aws, NEWEST_PER_ORDER)).toEqual({ lost: 0, duplicated: 0 });
+    expect(await lostAndDuplicated(aws, expected)).toEqual({ lost: 0, duplicated: 0 });
   });
 
   test('an execution stopped in the middle of its write holds the lock only until it has ended; the next one loads everything once', async () => {
@@ -146,7 +169,7 @@ describe.each(Object.entries(STRATEGIES))('%s', (_name, queries) => {
       'List Running Executions', 'Another Execution Running?', 'Scheduled Start?', 'Acquire Lock', 'Read Lock', 'Lock Held?', 'Describe Lock Holder',
     ]);
     expect(next.statesEntered).toContain('Take Over Lock');
-    expect(await lostAndDuplicated(aws, NEWEST_PER_ORDER)).toEqual({ lost: 0, duplicated: 0 });
+    expect(await lostAndDuplicated(aws, expected)).toEqual({ lost: 0, duplicated: 0 });
   });
 
   test('two executions started at the same instant, with a stale ListExecutions, never load together', async () => {
@@ -168,14 +191,14 @@ describe.each(Object.entries(STRATEGIES))('%s', (_name, queries) => {
     expect(results.every((result) => result.statesEntered.includes('Acquire Lock'))).toBe(true);
     expect(results.filter((result) => result.statesEntered.includes('Update Target Table'))).toHaveLength(1);
     expect(other.statesEntered.at(-1)).toBe('Skip: Another Execution Holds The Lock');
-    expect(await lostAndDuplicated(aws, NEWEST_PER_ORDER)).toEqual({ lost: 0, duplicated: 0 });
+    expect(await lostAndDuplicated(aws, expected)).toEqual({ lost: 0, duplicated: 0 });
   });
 });
 
 describe('a scheduled start delivered twice', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
-    synthesized = synthesize(STRATEGIES['mergeNewerRows (Iceberg MERGE)']);
+    synthesized = synthesize(STRATEGIES['mergeNewerRows (Iceberg MERGE)'].queries);
   });
 
   test('the second delivery is rejected, at once and after the first has ended; the next scheduled time loads', async () => {
@@ -264,5 +287,75 @@ WHERE dt > {{watermark}} AND dt <= {{windowEnd}} AND customer = 'nobody'`,
     expect(alarm.Period).toBe(86_400);
     expect(aws.cloudwatch.alarmState(alarm, reported + 86_399_000)).toBe('OK');
     expect(aws.cloudwatch.alarmState(alarm, reported + 86_400_000)).toBe('ALARM');
+  });
+});
+
+describe('the fault model', () => {
+  /** The target's Parquet files that no registered partition names: what failed writes left. */
+  function orphanedFiles(aws: LocalAws): string[] {
+    const table = aws.catalog.getTable(SAMPLE_SOURCE.databaseName, EXAMPLE_TARGET.tableName)!;
+    const root = aws.s3.pathOf(`s3://${SAMPLE_SOURCE.bucketName}/${EXAMPLE_TARGET.prefix}`);
+    const registered = new Set((table.partitions ?? []).map((partition) => aws.s3.pathOf(partition.location)));
+    return (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.parquet'))
+      .filter((file) => !registered.has(path.join(root, path.dirname(file)) + path.sep) && !registered.has(path.join(root, path.dirname(file))));
+  }
+
+  const append = TargetQueries.appendNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, watermarkColumn: 'dt', columns: COLUMNS });
+
+  test('a failed Hive INSERT leaves part of its files, and without an execution location the rerun makes them visible: rows twice', async () => {
+    // GIVEN the workflow without the lock and execution locations (skipWhenRunning: false)
+    const { app } = createExampleApp({ queries: append, skipWhenRunning: false });
+    const machine = stateMachineOf(app.synth().stacks[0].template);
+    const aws = await environment(3);
+    expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+    await addSourcePartitions(aws, days('2026-01-04', 4));
+
+    // WHEN the window's INSERT fails after writing part of its files
+    aws.athena.failNextWrite({ match: (input) => /^\s*INSERT\s/i.test(input.QueryString) });
+    expect((await aws.startExecution(machine)).status).toBe('FAILED');
+
+    // THEN its files stay, unregistered, and no query reads them yet
+    expect(orphanedFiles(aws).length).toBeGreaterThan(0);
+    expect(await lostAndDuplicated(aws, `${ALL_ROWS(SOURCE).replace(' ORDER BY', " WHERE dt <= '2026-01-03' ORDER BY")}`)).toEqual({ lost: 0, duplicated: 0 });
+
+    // WHEN the next execution inserts the same window into the same partition directories
+    expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+    // THEN the files the failed INSERT left are read beside the new ones (Athena's "orphaned files")
+    const { lost, duplicated } = await lostAndDuplicated(aws, ALL_ROWS(SOURCE));
+    expect(lost).toBe(0);
+    expect(duplicated).toBeGreaterThan(0);
+  });
+
+  test('with the default workflow, the files a failed Hive INSERT left stay where no registered partition names them', async () => {
+    const { machine } = synthesize(append);
+    const aws = await environment(3);
+    expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+    await addSourcePartitions(aws, days('2026-01-04', 4));
+    aws.athena.failNextWrite({ match: (input) => /^\s*INSERT\s/i.test(input.QueryString) });
+    expect((await aws.startExecution(machine)).status).toBe('FAILED');
+    const orphaned = orphanedFiles(aws);
+
+    const rerun = await aws.startExecution(machine);
+
+    expect(rerun.statesEntered).toContain('Use Execution Location');
+    expect(orphaned.length).toBeGreaterThan(0);
+    expect(orphanedFiles(aws)).toEqual(orphaned);
+    expect(aws.catalog.getTable(SAMPLE_SOURCE.databaseName, EXAMPLE_TARGET.tableName)!.location)
+      .toMatch(new RegExp(`^s3://${SAMPLE_SOURCE.bucketName}/${EXAMPLE_TARGET.prefix}executions/[0-9a-f-]{36}/$`));
+    expect(await lostAndDuplicated(aws, ALL_ROWS(SOURCE))).toEqual({ lost: 0, duplicated: 0 });
+  });
+
+  test('a failed Iceberg write leaves nothing the table reads', async () => {
+    const { machine } = synthesize(STRATEGIES['mergeNewerRows (Iceberg MERGE)'].queries);
+    const aws = await environment(3);
+    expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');
+    const before = await aws.query(ALL_ROWS(TARGET));
+    await addSourcePartitions(aws, days('2026-01-04', 2));
+
+    aws.athena.failNextWrite();
+    expect((await aws.startExecution(machine)).status).toBe('FAILED');
+
+    expect(await aws.query(ALL_ROWS(TARGET))).toEqual(before);
   });
 });

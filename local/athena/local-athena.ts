@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ATHENA_CATALOG, exposeCatalog } from './catalog-views';
 import { createTableAsSelect } from './create-table-as-select';
-import { AthenaQueryError, ScanLimitExceededError } from './errors';
+import { AthenaQueryError, ScanLimitExceededError, UnsupportedStatementError } from './errors';
 import { clearFileReads, FileRead, fileReadsSoFar, recordFileReads, takeFileReads } from './file-reads';
 import { quoteIdentifier, quoteString } from './identifiers';
 import { insertIntoSelect } from './insert-into-select';
 import { mergeInto } from './merge-into';
 import { bindExecutionParameters } from './parameters';
-import { QueryContext, ResultSet, StatementOutcome } from './query-context';
+import { existingTable, QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
 import { defineTrinoFunctions } from './trino-functions';
@@ -47,6 +47,7 @@ const SUBSTATEMENT: Record<AthenaStatement['kind'], { StatementType: string; Sub
   INSERT: { StatementType: 'DML', SubstatementType: 'INSERT' },
   SELECT: { StatementType: 'DML', SubstatementType: 'SELECT' },
   MERGE: { StatementType: 'DML', SubstatementType: 'MERGE' },
+  ALTER_TABLE_SET_LOCATION: { StatementType: 'DDL', SubstatementType: 'ALTER_TABLE_SET_LOCATION' },
 };
 
 /**
@@ -196,11 +197,11 @@ export class LocalAthena {
         lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
         // An enforced result location also places a CTAS's table: under it, in tables/<query id>/.
         defaultTableLocation: workGroup?.enforceConfiguration ? `${outputLocation}tables/${queryExecutionId}/` : undefined,
-        beforePublish: (tableDir, atomic) => {
+        beforePublish: (destinationOf, atomic) => {
           const fault = this.faults.findIndex((candidate) => candidate.match(input));
           if (fault < 0) return;
           const [{ cancel }] = this.faults.splice(fault, 1);
-          if (!atomic) leavePartOfStagedFiles(stagingDir, tableDir);
+          if (!atomic) leavePartOfStagedFiles(stagingDir, destinationOf);
           throw new InjectedWriteFault(cancel);
         },
         enforceScanLimit: async () => {
@@ -287,14 +288,14 @@ class InjectedWriteFault extends Error {
   }
 }
 
-/** Moves the first half (at least one) of a staging directory's files to the same place under the table's directory. */
-function leavePartOfStagedFiles(stagingDir: string, tableDir: string): void {
+/** Moves the first half (at least one) of a staging directory's files to where the write would have put them. */
+function leavePartOfStagedFiles(stagingDir: string, destinationOf: (stagedFile: string) => string): void {
   if (!fs.existsSync(stagingDir)) return;
   const files = (fs.readdirSync(stagingDir, { recursive: true }) as string[])
     .filter((file) => fs.statSync(path.join(stagingDir, file)).isFile())
     .sort();
   for (const file of files.slice(0, Math.max(1, Math.floor(files.length / 2)))) {
-    const to = path.join(tableDir, file);
+    const to = destinationOf(file);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.renameSync(path.join(stagingDir, file), to);
   }
@@ -306,5 +307,14 @@ function runStatement(context: QueryContext, statement: AthenaStatement): Promis
     case 'INSERT': return insertIntoSelect(context, statement);
     case 'SELECT': return select(context, statement);
     case 'MERGE': return mergeInto(context, statement);
+    case 'ALTER_TABLE_SET_LOCATION': {
+      const table = existingTable(context, statement.table);
+      if (!statement.location.startsWith('s3://')) {
+        throw new UnsupportedStatementError('ALTER TABLE SET LOCATION to a location outside S3', context.statement);
+      }
+      // A new location for the table; its registered partitions keep theirs.
+      context.catalog.setLocation(table.databaseName, table.name, statement.location.endsWith('/') ? statement.location : `${statement.location}/`);
+      return Promise.resolve({ rows: 0 });
+    }
   }
 }

@@ -30,7 +30,7 @@ export interface QueryContext {
    * Called by a write once its files are staged, before they are published: a fault the local
    * runner injects fails the query here (see \`LocalAthena.failNextWrite\`).
    */
-  readonly beforePublish: (tableDir: string, atomic: boolean) => void;
+  readonly beforePublish: (destinationOf: (stagedFile: string) => string, atomic: boolean) => void;
 }
 
 /** What a statement did. */

@@ -58,8 +58,13 @@ export interface WorkflowProps {
   readonly role?: IConstruct;
   /** The state machine's name, for the lock and the freshness metric. */
   readonly stateMachineName?: string;
-  /** Whether the watermark loop reports how far the target lags (see `reportFreshness`). */
+  /** Whether the watermark loop reports how far the target lags (see `lagColumn`). */
   readonly reportFreshness?: boolean;
+  /**
+   * The target's location (an `s3://` URI ending in `/`), when each execution points the Hive
+   * target at a location of its own before its windows (see `useExecutionLocation`).
+   */
+  readonly executionLocationsUnder?: string;
 }
 
 /**
@@ -221,6 +226,9 @@ function watermarkLoop(
   } else {
     readWindow.next(newer);
   }
+  const windows = props.executionLocationsUnder
+    ? useExecutionLocation(props.databaseName, props.targetTableName, props.executionLocationsUnder, query).next(findWindow)
+    : findWindow;
   const load = props.rewriteLocation
     ? partitionRewrite(scope, {
       databaseName: props.databaseName,
@@ -232,11 +240,36 @@ function watermarkLoop(
       query,
       readResult,
     }).next(findWindow)
-    : findWindow;
+    : windows;
   const loop = getWatermark.next(readWatermark).next(new sfn.Choice(scope, 'Target Has Rows?')
     .when(sfn.Condition.isPresent(value('$.watermarkResult')), fromTarget.next(load))
     .otherwise(fromInitial.next(load)));
   return watermark.partitionColumn ? refuseProjectedSource(scope, props, watermark, loop) : loop;
+}
+
+/**
+ * Points the Hive target at a location of this execution's own, `<target>executions/<uuid>/`,
+ * before its windows (`ALTER TABLE … SET LOCATION`, a Glue `UpdateTable`): an `INSERT` writes a
+ * new partition's files under the table's location, and registers the partition only once it
+ * succeeds. A window that failed or was stopped after writing part of its files left them under
+ * an earlier execution's location, which no registered partition names, so no query reads them;
+ * the next execution writes the window again under its own location, and registers it there.
+ * Partitions registered before keep their own locations
+ * (https://docs.aws.amazon.com/athena/latest/ug/alter-table-set-location.html), and a
+ * partitioned table is read from its partitions' locations only
+ * (https://docs.aws.amazon.com/athena/latest/ug/partitions.html). No file is ever deleted.
+ */
+function useExecutionLocation(
+  databaseName: string,
+  targetTableName: string,
+  targetLocation: string,
+  query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase,
+): sfn.TaskStateBase {
+  // Glue names are lower-case letters, digits and underscores: Hive DDL takes them unquoted.
+  return query('Use Execution Location',
+    runtimeQuery(`ALTER TABLE ${databaseName}.${targetTableName} SET LOCATION '${targetLocation}executions/{{uuid}}/'`, { uuid: sfn.JsonPath.uuid() }),
+    'Makes the windows of this execution write their files under a location of its own, so files a failed window left are never read',
+    sfn.JsonPath.DISCARD);
 }
 
 /**
