@@ -89,24 +89,24 @@ describe('with a watermark (by default)', () => {
     expect(states['Record Scheduled Start']).toEqual(expect.objectContaining({
       Resource: 'arn:<Ref:AWS::Partition>:states:::dynamodb:updateItem',
       Parameters: {
-        'Key': { LockName: { S: 'schedule' } },
-        'TableName': `<Ref:${lockTable}>`,
-        'ConditionExpression': 'attribute_not_exists(ScheduledTime) OR ScheduledTime < :scheduled',
-        'ExpressionAttributeValues': { ':scheduled': { 'S.$': '$.scheduledTime' } },
-        'UpdateExpression': 'SET ScheduledTime = :scheduled',
+        Key: { LockName: { S: 'schedule' } },
+        TableName: `<Ref:${lockTable}>`,
+        ConditionExpression: 'attribute_not_exists(ScheduledTime) OR ScheduledTime < :scheduled',
+        ExpressionAttributeValues: { ':scheduled': { 'S.$': '$.scheduledTime' } },
+        UpdateExpression: 'SET ScheduledTime = :scheduled',
       },
-      Catch: [{ 'ErrorEquals': ['DynamoDB.ConditionalCheckFailedException'], 'ResultPath': null, 'Next': 'Skip: Scheduled Start Already Delivered' }],
+      Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: 'Skip: Scheduled Start Already Delivered' }],
       Next: 'Acquire Lock',
     }));
     expect(states['Acquire Lock']).toEqual(expect.objectContaining({
       Parameters: {
-        'Key': { LockName: { S: 'load' } },
-        'TableName': `<Ref:${lockTable}>`,
-        'ConditionExpression': 'attribute_not_exists(Holder)',
-        'ExpressionAttributeValues': { ':me': { 'S.$': '$$.Execution.Id' }, ':started': { 'S.$': '$$.Execution.StartTime' } },
-        'UpdateExpression': 'SET Holder = :me, HolderStartTime = :started',
+        Key: { LockName: { S: 'load' } },
+        TableName: `<Ref:${lockTable}>`,
+        ConditionExpression: 'attribute_not_exists(Holder)',
+        ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' }, ':started': { 'S.$': '$$.Execution.StartTime' } },
+        UpdateExpression: 'SET Holder = :me, HolderStartTime = :started',
       },
-      Catch: [{ 'ErrorEquals': ['DynamoDB.ConditionalCheckFailedException'], 'ResultPath': null, 'Next': 'Read Lock' }],
+      Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: 'Read Lock' }],
       Next: 'Get Target Table',
     }));
     expect(states['Read Lock'].Parameters.ConsistentRead).toBe(true);
@@ -116,7 +116,7 @@ describe('with a watermark (by default)', () => {
       Default: 'Acquire Lock',
     });
     expect(states['Describe Lock Holder'].Catch).toEqual([
-      { 'ErrorEquals': ['Sfn.ExecutionDoesNotExistException'], 'ResultPath': null, 'Next': 'Skip: Another Execution Holds The Lock' },
+      { ErrorEquals: ['Sfn.ExecutionDoesNotExistException'], ResultPath: null, Next: 'Skip: Another Execution Holds The Lock' },
     ]);
     expect(states['Lock Holder Running?']).toEqual({
       Type: 'Choice',

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { createExampleApp, EXAMPLE_TARGET } from '../local/app';
 import { CfnIntrinsics } from '../local/cfn-intrinsics';
 import { ResolvedStateMachine, stateMachineOf } from '../local/definition';
-import { LocalAlarm } from '../local/local-cloudwatch';
 import { LocalAws } from '../local/local-aws';
+import { LocalAlarm } from '../local/local-cloudwatch';
 import { addSourceOrders, addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
 import { TargetQueries, TargetTableType, WatermarkOptions } from '../src';
 
@@ -96,7 +96,10 @@ afterEach(() => {
 /** Rows of the expected target missing from the target, and rows of the target beyond their count in the expected one. */
 async function lostAndDuplicated(aws: LocalAws, expectedQuery: string): Promise<{ lost: number; duplicated: number }> {
   const key = (row: Record<string, unknown>) => JSON.stringify(row);
-  const count = (rows: Array<Record<string, unknown>>) => rows.reduce((counts, row) => counts.set(key(row), (counts.get(key(row)) ?? 0) + 1), new Map<string, number>());
+  const count = (rows: Array<Record<string, unknown>>) => rows.reduce(
+    (counts, row) => counts.set(key(row), (counts.get(key(row)) ?? 0) + 1),
+    new Map<string, number>(),
+  );
   const expected = count(await aws.query(expectedQuery));
   const actual = count(await aws.query(ALL_ROWS(TARGET)));
   let lost = 0;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AthenaQueryError, UnsupportedStatementError } from './errors';
-import { checkOpenPartitions, partitionsIn } from './limits';
 import { ctasPartitions } from './hive-partitions';
+import { checkOpenPartitions, partitionsIn } from './limits';
 import { publish, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
 import { QueryContext, StatementOutcome, qualified } from './query-context';

@@ -1,7 +1,7 @@
-import { AthenaQueryError } from './errors';
-import { checkOpenPartitions, partitionsIn } from './limits';
 import * as fs from 'node:fs';
+import { AthenaQueryError } from './errors';
 import { insertDestination } from './hive-partitions';
+import { checkOpenPartitions, partitionsIn } from './limits';
 import { publishTo, writeParquet } from './parquet-files';
 import { queryColumns } from './query-columns';
 import { QueryContext, StatementOutcome, existingTable } from './query-context';

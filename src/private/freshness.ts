@@ -43,10 +43,10 @@ export function publishLag(scope: Construct, stateMachineName: string, resultPat
       Parameters: {
         Namespace: FRESHNESS_NAMESPACE,
         MetricData: [{
-          MetricName: FRESHNESS_METRIC_NAME,
-          Dimensions: [{ Name: 'StateMachineName', Value: stateMachineName }],
+          'MetricName': FRESHNESS_METRIC_NAME,
+          'Dimensions': [{ Name: 'StateMachineName', Value: stateMachineName }],
           'Value.$': `States.StringToJson(${resultPath}.rows[1].Data[2].VarCharValue)`,
-          Unit: 'Count',
+          'Unit': 'Count',
         }],
       },
       ResultPath: null,
