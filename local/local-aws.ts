@@ -14,7 +14,7 @@ import { localTaskHandlers, TaskHandlers } from './task-handlers';
 export interface LocalStartOptions extends Omit<StartExecutionOptions, 'handlers'> {
   /**
    * Stops the execution while this state's Athena query runs, after the query has written part
-   * of its output (see \`LocalAws.startExecution\`).
+   * of its output (see `LocalAws.startExecution`).
    * @default - the execution is not stopped
    */
   readonly stopDuring?: string;
@@ -73,7 +73,7 @@ export class LocalAws {
 
   /**
    * Stops the execution while the query of state `stateName` runs, after that query has written
-   * part of its output: StopExecution stops the running task, and the \`.sync\` Athena integration
+   * part of its output: StopExecution stops the running task, and the `.sync` Athena integration
    * stops its query (https://docs.aws.amazon.com/step-functions/latest/dg/connect-athena.html),
    * which ends CANCELLED with what it wrote to a Hive table left in place.
    */

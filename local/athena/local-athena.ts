@@ -104,15 +104,15 @@ export class LocalAthena {
   }
 
   /**
-   * Makes the next write (CTAS, INSERT, MERGE) that \`match\` accepts fail after it has written
+   * Makes the next write (CTAS, INSERT, MERGE) that `match` accepts fail after it has written
    * part of its files. Athena documents that "if a CTAS or INSERT INTO statement fails, it is
    * possible that orphaned data are left in the data location", which later queries read
    * (https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html, "Locate
    * orphaned files"): for a Hive table, about half of the staged files (at least one) are left in
-   * the table's directories. An Iceberg write commits atomically or not at all: its data files
-   * become part of the table only with the commit
-   * (https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg.html), so it leaves nothing
-   * the table reads. \`cancel\` ends the query CANCELLED, as a stopped query does, rather than FAILED.
+   * the table's directories. An Iceberg write commits atomically or not at all ("add and delete
+   * Amazon S3 objects in an atomic manner", https://docs.aws.amazon.com/athena/latest/ug/acid-transactions.html):
+   * its data files become part of the table only with the commit, so it leaves nothing the table
+   * reads. `cancel` ends the query CANCELLED, as a stopped query does, rather than FAILED.
    */
   public failNextWrite(options: { match?: (input: StartQueryExecutionInput) => boolean; cancel?: boolean } = {}): void {
     this.faults.push({ match: options.match ?? (() => true), cancel: options.cancel ?? false });

@@ -28,7 +28,7 @@ export interface QueryContext {
   readonly enforceScanLimit: () => Promise<void>;
   /**
    * Called by a write once its files are staged, before they are published: a fault the local
-   * runner injects fails the query here (see \`LocalAthena.failNextWrite\`).
+   * runner injects fails the query here (see `LocalAthena.failNextWrite`).
    */
   readonly beforePublish: (destinationOf: (stagedFile: string) => string, atomic: boolean) => void;
 }

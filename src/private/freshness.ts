@@ -4,13 +4,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { quoteIdentifier } from './sql';
-import type { ResolvedWatermark } from './workflow';
 
 /** Where the workflow reports how far its target lags behind the source. */
 export const FRESHNESS_NAMESPACE = 'KeepDataUpToDate';
 /** The number of source watermark values newer than the target's newest, after an execution. */
 export const FRESHNESS_METRIC_NAME = 'SourceValuesNotLoaded';
 export const DEFAULT_MAX_STALENESS = Duration.days(1);
+
+/** What the lag query needs of the watermark (a `ResolvedWatermark` has it). */
+export interface LagWatermark {
+  readonly column: string;
+  readonly sourceTableName: string;
+  /** Whether the source's values come from its `$partitions`. */
+  readonly partitionColumn: boolean;
+  /** Whether the target's newest value comes from its `$partitions`. */
+  readonly targetPartitionMetadata: boolean;
+}
 
 /**
  * An extra column for the query that finds the next window: how many source values are newer
@@ -19,7 +28,7 @@ export const DEFAULT_MAX_STALENESS = Duration.days(1);
  * newer data, so reports more than 0. It is read from the same metadata (or columns) as the
  * watermark, so it scans nothing more.
  */
-export function lagColumn(databaseName: string, targetTableName: string, watermark: ResolvedWatermark): string {
+export function lagColumn(databaseName: string, targetTableName: string, watermark: LagWatermark): string {
   const column = quoteIdentifier(watermark.column);
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
