@@ -87,10 +87,12 @@ export class LocalAws {
       'athena:startQueryExecution.sync': async (input, state) => {
         if (state.stateName !== stateName || stopped) return startQuery(input, state);
         stopped = true;
-        this.athena.failNextWrite({ cancel: true });
+        // Only this query: a SELECT writes nothing, and is stopped all the same.
+        const disarm = this.athena.failNextWrite({ cancel: true, match: (query) => query === input });
         try {
           return await startQuery(input, state);
         } finally {
+          disarm();
           this.executions.stop(executionArn);
         }
       },

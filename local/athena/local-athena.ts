@@ -114,8 +114,14 @@ export class LocalAthena {
    * its data files become part of the table only with the commit, so it leaves nothing the table
    * reads. `cancel` ends the query CANCELLED, as a stopped query does, rather than FAILED.
    */
-  public failNextWrite(options: { match?: (input: StartQueryExecutionInput) => boolean; cancel?: boolean } = {}): void {
-    this.faults.push({ match: options.match ?? (() => true), cancel: options.cancel ?? false });
+  public failNextWrite(options: { match?: (input: StartQueryExecutionInput) => boolean; cancel?: boolean } = {}): () => void {
+    const fault = { match: options.match ?? (() => true), cancel: options.cancel ?? false };
+    this.faults.push(fault);
+    // Disarms the fault, if no write has met it.
+    return () => {
+      const index = this.faults.indexOf(fault);
+      if (index >= 0) this.faults.splice(index, 1);
+    };
   }
 
   /** The result set of a SELECT this engine ran. */
