@@ -96,16 +96,19 @@ export interface KeepDataUpToDateProps {
    * Whether an execution that finds another execution of the workflow running ends at once,
    * as skipped, so that two executions never insert the same rows. With a watermark, an
    * execution must also take a lock (a DynamoDB conditional write, `lockTable`) before it loads,
-   * and a second delivery of one scheduled start is rejected.
+   * a second delivery of one scheduled start is rejected, and a Hive target partitioned by the
+   * watermark gets its new partitions under a location of each execution's own, so that files a
+   * failed window left are never read.
    *
    * @default true
    */
   readonly skipWhenRunning?: boolean;
 
   /**
-   * With a watermark, how long the target may lag behind the source before the freshness alarm
-   * goes off: the alarm goes off when every execution over this long reported source values
-   * newer than the target's newest, or none reported at all. A whole number of minutes, at most 7 days.
+   * With a watermark, how long the target may lag behind the source before the freshness alarm goes off.
+   *
+   * The alarm goes off when every execution over this long reported source values newer than
+   * the target's newest, or none reported at all. A whole number of minutes, at most 7 days.
    *
    * @default Duration.days(1)
    */
