@@ -1,4 +1,4 @@
-import { EventLog, ExecutionError, JSONValue, StateMachine, StateMachineDefinition } from './step-functions';
+import { EventLog, ExecutionAbortedError, ExecutionError, JSONValue, StateMachine, StateMachineDefinition } from './step-functions';
 import { integrationOf, TaskHandlers } from './task-handlers';
 
 export interface ExecuteOptions {
@@ -20,10 +20,13 @@ export interface ExecuteOptions {
    * @default - only what aws-local-stepfunctions sets
    */
   readonly context?: Record<string, unknown>;
+  /** Called once the execution runs, with what stops it (as StopExecution does). */
+  readonly onStarted?: (stop: () => void) => void;
 }
 
 export interface ExecutionResult {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** ABORTED: stopped (StopExecution, or the local runner's `stopDuring`). */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   readonly output?: unknown;
   /** The error name of a failed execution, e.g. `States.TaskFailed`. */
   readonly error?: string;
@@ -68,6 +71,7 @@ export async function execute(definition: StateMachineDefinition, options: Execu
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
     context: options.context,
   });
+  options.onStarted?.(() => execution.abort());
   const events: EventLog[] = [];
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
@@ -80,6 +84,11 @@ export async function execute(definition: StateMachineDefinition, options: Execu
   try {
     result = { status: 'SUCCEEDED', output: await execution.result };
   } catch (error) {
+    if (error instanceof ExecutionAbortedError) {
+      result = { status: 'ABORTED' };
+      // The event log of an aborted execution may not end by itself.
+      return { ...result, events, statesEntered: events.flatMap((event) => (event.type === 'StateEntered' ? [event.state.name] : [])), durationMillis: Date.now() - started };
+    }
     if (!(error instanceof ExecutionError)) throw error;
     const cause = error.cause as Error;
     result = { status: 'FAILED', error: cause.name, cause: cause.message };

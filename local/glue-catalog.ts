@@ -7,6 +7,13 @@ export interface GlueColumn {
   readonly type: string;
 }
 
+/** A partition of a Hive table as Glue registers it: its values, in partition-key order, and where its files are. */
+export interface GluePartition {
+  readonly values: string[];
+  /** The `s3://` URI of the partition's files, ending in `/`. */
+  readonly location: string;
+}
+
 /** What the local catalog knows of a table: enough for Glue `GetTable` and for the engine to read it. */
 export interface GlueTable {
   readonly databaseName: string;
@@ -29,6 +36,15 @@ export interface GlueTable {
    * @default - none
    */
   readonly parameters?: Record<string, string>;
+  /**
+   * A Hive table's registered partitions: Athena reads a partitioned table's data from the
+   * locations of the partitions registered in the catalog, not from whatever lies under the
+   * table's location (https://docs.aws.amazon.com/athena/latest/ug/partitions.html). CTAS and
+   * INSERT register what they write, once they succeed.
+   * @default - every `key=value/` directory under the location counts as registered, as after
+   * `MSCK REPAIR TABLE`: a source table whose partitions land in S3 and are crawled
+   */
+  readonly partitions?: GluePartition[];
   /** The Parquet codec (DuckDB's name) that queries write the table's files with. */
   readonly compression: string;
   readonly createTime: string;
@@ -97,6 +113,32 @@ export class GlueCatalog {
       throw new Error(`Table ${table.databaseName}.${table.name} already exists`);
     }
     this.data.databases[table.databaseName] ??= { tables: {} };
+    this.data.databases[table.databaseName].tables[table.name] = table;
+    this.save();
+  }
+
+  /** Registers partitions of a table (Glue `BatchCreatePartition`); those registered already are left as they are. */
+  public addPartitions(databaseName: string, name: string, partitions: GluePartition[]): void {
+    const table = this.requireTable(databaseName, name);
+    const registered = [...(table.partitions ?? [])];
+    for (const partition of partitions) {
+      if (!registered.some((existing) => existing.values.join('\u0000') === partition.values.join('\u0000'))) registered.push(partition);
+    }
+    this.replaceTable({ ...table, partitions: registered });
+  }
+
+  /** Changes a table's location (Glue `UpdateTable`); its partitions keep theirs. */
+  public setLocation(databaseName: string, name: string, location: string): void {
+    this.replaceTable({ ...this.requireTable(databaseName, name), location });
+  }
+
+  private requireTable(databaseName: string, name: string): GlueTable {
+    const table = this.getTable(databaseName, name);
+    if (!table) throw new Error(`Table ${databaseName}.${name} not found`);
+    return table;
+  }
+
+  private replaceTable(table: GlueTable): void {
     this.data.databases[table.databaseName].tables[table.name] = table;
     this.save();
   }

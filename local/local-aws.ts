@@ -1,11 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { LocalAthena } from './athena/local-athena';
 import { ResolvedStateMachine } from './definition';
-import { ExecuteOptions, ExecutionResult } from './executor';
+import { ExecutionResult } from './executor';
 import { GlueCatalog } from './glue-catalog';
-import { LocalExecutions } from './local-executions';
+import { LocalCloudWatch } from './local-cloudwatch';
+import { LocalDynamoDb } from './local-dynamodb';
+import { LocalExecutions, StartExecutionOptions } from './local-executions';
 import { LocalS3 } from './local-s3';
 import { localTaskHandlers, TaskHandlers } from './task-handlers';
+
+/** How a local execution starts, and the faults it meets. */
+export interface LocalStartOptions extends Omit<StartExecutionOptions, 'handlers'> {
+  /**
+   * Stops the execution while this state's Athena query runs, after the query has written part
+   * of its output (see `LocalAws.startExecution`).
+   * @default - the execution is not stopped
+   */
+  readonly stopDuring?: string;
+}
 
 /**
  * The AWS services the workflow calls, on local disk under one data directory: "S3" as
@@ -23,6 +36,10 @@ export class LocalAws {
   public readonly handlers: TaskHandlers;
   /** The executions started here, which the workflow can list. */
   public readonly executions = new LocalExecutions();
+  /** The DynamoDB items the workflow's lock writes. */
+  public readonly dynamodb = new LocalDynamoDb();
+  /** The metrics the workflow publishes. */
+  public readonly cloudwatch = new LocalCloudWatch();
 
   private constructor(
     public readonly dataDir: string,
@@ -37,9 +54,50 @@ export class LocalAws {
    * Starts an execution of a state machine and waits for it to end. The workgroups its template
    * creates apply their configuration to its queries.
    */
-  public startExecution(machine: ResolvedStateMachine, options: Omit<ExecuteOptions, 'handlers' | 'context'> = {}): Promise<ExecutionResult> {
+  public startExecution(machine: ResolvedStateMachine, options: LocalStartOptions = {}): Promise<ExecutionResult> {
     this.athena.useWorkGroups(machine.workGroups ?? {});
-    return this.executions.start(machine, { ...options, handlers: this.handlers });
+    if (options.stopDuring === undefined) return this.executions.start(machine, { ...options, handlers: this.handlers });
+    return this.startAndStopDuring(machine, options, options.stopDuring);
+  }
+
+  /**
+   * Delivers one scheduled start as EventBridge Scheduler's Step Functions target does, with
+   * the input the construct's schedule sends, `deliveries` times at once: Scheduler delivers at
+   * least once, so one scheduled time may start more than one execution
+   * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html).
+   * The target names no execution, so each gets a random name.
+   */
+  public deliverScheduledStart(machine: ResolvedStateMachine, scheduledTime: string, deliveries = 2): Promise<ExecutionResult[]> {
+    return Promise.all(Array.from({ length: deliveries }, () => this.startExecution(machine, { input: { scheduledTime } })));
+  }
+
+  /**
+   * Stops the execution while the query of state `stateName` runs, after that query has written
+   * part of its output: StopExecution stops the running task, and the `.sync` Athena integration
+   * stops its query (https://docs.aws.amazon.com/step-functions/latest/dg/connect-athena.html),
+   * which ends CANCELLED with what it wrote to a Hive table left in place.
+   */
+  private async startAndStopDuring(machine: ResolvedStateMachine, options: LocalStartOptions, stateName: string): Promise<ExecutionResult> {
+    const name = options.name ?? randomUUID();
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    let stopped = false;
+    const startQuery = this.handlers['athena:startQueryExecution.sync'];
+    const handlers: TaskHandlers = {
+      ...this.handlers,
+      'athena:startQueryExecution.sync': async (input, state) => {
+        if (state.stateName !== stateName || stopped) return startQuery(input, state);
+        stopped = true;
+        // Only this query: a SELECT writes nothing, and is stopped all the same.
+        const disarm = this.athena.failNextWrite({ cancel: true, match: (query) => query === input });
+        try {
+          return await startQuery(input, state);
+        } finally {
+          disarm();
+          this.executions.stop(executionArn);
+        }
+      },
+    };
+    return this.executions.start(machine, { ...options, name, handlers });
   }
 
   /** Runs a SELECT through the Athena stand-in and returns its rows as objects of text values. */

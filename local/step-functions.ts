@@ -6,7 +6,7 @@ import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resol
  * ts-node and jest load this project as CommonJS), after the polyfill it needs on Node 20.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const { StateMachine, ExecutionError } = require('aws-local-stepfunctions') as typeof LocalStepFunctions;
+export const { StateMachine, ExecutionError, ExecutionAbortedError } = require('aws-local-stepfunctions') as typeof LocalStepFunctions;
 
 export type StateMachineDefinition = LocalStepFunctions.StateMachineDefinition;
 /** An execution event (the package does not export the type by name). */

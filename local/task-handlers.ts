@@ -1,6 +1,8 @@
 import { QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
 import { GlueCatalog } from './glue-catalog';
 import type { LocalAws } from './local-aws';
+import type { PutMetricDataInput } from './local-cloudwatch';
+import type { GetItemInput, UpdateItemInput } from './local-dynamodb';
 import type { DeleteObjectsInput, ListObjectsV2Input } from './local-s3';
 
 /** Where a Task state runs: its name and its `Resource`. */
@@ -83,6 +85,24 @@ export function localTaskHandlers(aws: LocalAws): TaskHandlers {
     'aws-sdk:sfn:listExecutions': (input: { StateMachineArn: string; StatusFilter?: string; MaxResults?: number }) => ({
       Executions: aws.executions.list(input.StateMachineArn, input.StatusFilter).slice(0, input.MaxResults || 100),
     }),
+
+    'aws-sdk:sfn:describeExecution': (input: { ExecutionArn: string }) => {
+      const execution = aws.executions.describe(input.ExecutionArn);
+      if (!execution) throw namedError('Sfn.ExecutionDoesNotExistException', `Execution Does Not Exist: '${input.ExecutionArn}'`);
+      return {
+        ExecutionArn: execution.executionArn,
+        StateMachineArn: execution.stateMachineArn,
+        Name: execution.name,
+        Status: execution.status,
+        StartDate: execution.startDate,
+        ...(execution.stopDate ? { StopDate: execution.stopDate } : {}),
+      };
+    },
+
+    'dynamodb:updateItem': (input: UpdateItemInput) => aws.dynamodb.updateItem(input),
+    'dynamodb:getItem': (input: GetItemInput) => aws.dynamodb.getItem(input),
+
+    'aws-sdk:cloudwatch:putMetricData': (input: PutMetricDataInput) => aws.cloudwatch.putMetricData(input),
 
     'aws-sdk:s3:listObjectsV2': (input: ListObjectsV2Input) => aws.s3.listObjectsV2(input),
     'aws-sdk:s3:deleteObjects': (input: DeleteObjectsInput) => aws.s3.deleteObjects(input),

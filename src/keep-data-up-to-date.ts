@@ -1,7 +1,8 @@
-import { Annotations, ArnFormat, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +15,7 @@ import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
 import { LakeFormationGrantOptions, LakeFormationPermissions } from './lake-formation';
 import { PropError, withConstructPath } from './private/errors';
+import { DEFAULT_MAX_STALENESS, freshnessMetric, grantPutFreshnessMetric, validateMaxStaleness } from './private/freshness';
 import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
 import { ChosenQueries, chooseQueries, resolveWatermark } from './private/queries';
@@ -94,11 +96,25 @@ export interface KeepDataUpToDateProps {
   /**
    * Whether an execution that finds another execution of the workflow running ends at once, so
    * that two executions never insert the same rows. It ends with status SUCCEEDED, in the state
-   * "Skip: Another Execution Is Running", having loaded nothing.
+   * "Skip: Another Execution Is Running", having loaded nothing. With a watermark, an execution
+   * must also take a lock (a DynamoDB conditional write, `lockTable`) before it loads, a second
+   * delivery of one scheduled start is rejected, and a Hive target partitioned by the watermark
+   * gets its new partitions under a location of each execution's own, so that files a failed
+   * window left are never read.
    *
    * @default true
    */
   readonly skipWhenRunning?: boolean;
+
+  /**
+   * With a watermark, how long the target may lag behind the source before the freshness alarm goes off.
+   *
+   * The alarm goes off when every execution over this long reported source values newer than
+   * the target's newest, or none reported at all. A whole number of minutes, at most 7 days.
+   *
+   * @default Duration.days(1)
+   */
+  readonly maxStaleness?: Duration;
 
   /**
    * A topic that the failed-executions alarm notifies.
@@ -236,6 +252,13 @@ export class KeepDataUpToDate extends Construct {
   public readonly schedule?: scheduler.Schedule;
   /** The alarm that goes off when an execution fails. */
   public readonly failedExecutionsAlarm: cloudwatch.Alarm;
+  /**
+   * With a watermark, the alarm that goes off when the target has lagged behind the source for
+   * longer than `maxStaleness`.
+   */
+  public readonly freshnessAlarm?: cloudwatch.Alarm;
+  /** With a watermark and `skipWhenRunning`, the table that holds the lock each loading execution takes. */
+  public readonly lockTable?: dynamodb.ITable;
   private readonly tables: { databaseName: string; targetTableName: string; sourceTableNames: string[] };
 
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
@@ -255,8 +278,10 @@ export class KeepDataUpToDate extends Construct {
     this.updateTargetQuery = statements.updateTargetQuery;
     this.role = this.createRole(props, sourceDataLocations, results);
     this.logGroup = this.createLogGroup(props);
+    this.lockTable = statements.watermark && (props.skipWhenRunning ?? true) ? this.createLockTable() : undefined;
     this.stateMachine = this.createStateMachine(props, statements, results);
     this.failedExecutionsAlarm = this.createFailedExecutionsAlarm(props);
+    this.freshnessAlarm = statements.watermark && this.createFreshnessAlarm(props);
     this.schedule = props.schedule && this.createSchedule(props, props.schedule);
     acknowledgeNagFindings(this);
   }
@@ -456,9 +481,13 @@ export class KeepDataUpToDate extends Construct {
     });
   }
 
+  /** Named, so the guard, the lock and the freshness metric can name it without a circular reference. */
+  private stateMachineName(): string {
+    return Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
+  }
+
   private createStateMachine(props: KeepDataUpToDateProps, statements: Statements, results: ResultsStorage): sfn.StateMachine {
-    // Named, so the guard can list this state machine's executions without a circular reference.
-    const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
+    const stateMachineName = this.stateMachineName();
     const definition = buildWorkflow(this, {
       databaseName: props.databaseName,
       targetTableName: props.targetTableName,
@@ -472,6 +501,14 @@ export class KeepDataUpToDate extends Construct {
       stateMachineArnForGuard: (props.skipWhenRunning ?? true)
         ? Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
         : undefined,
+      stateMachineName,
+      lockTable: this.lockTable,
+      role: this.role,
+      reportFreshness: statements.watermark !== undefined,
+      // A Hive target partitioned by the watermark, whose partitions no lookback rewrites in place.
+      executionLocationsUnder: this.lockTable && statements.watermark?.targetPartitionMetadata && !statements.rewritesPartitions
+        ? `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`
+        : undefined,
     });
     return new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
@@ -483,6 +520,40 @@ export class KeepDataUpToDate extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
     });
+  }
+
+  /**
+   * The lock's table: two items (the lock and the newest scheduled start), read and written a
+   * few times per execution, so on-demand capacity costs next to nothing. It holds nothing worth
+   * keeping once the workflow is gone.
+   */
+  private createLockTable(): dynamodb.ITable {
+    // Encrypted at rest with a key DynamoDB owns, at no charge.
+    return new dynamodb.Table(this, 'LockTable', {
+      partitionKey: { name: 'LockName', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+
+  /**
+   * The freshness alarm: each execution publishes how many source values are newer than the
+   * target's newest; the alarm goes off when the lowest value over `maxStaleness` is above 0, or
+   * no execution published one (a stopped schedule stalls the target too).
+   */
+  private createFreshnessAlarm(props: KeepDataUpToDateProps): cloudwatch.Alarm {
+    const maxStaleness = props.maxStaleness ?? DEFAULT_MAX_STALENESS;
+    grantPutFreshnessMetric(this.role);
+    const alarm = freshnessMetric(this.stateMachineName(), maxStaleness).createAlarm(this, 'FreshnessAlarm', {
+      alarmDescription: `${props.databaseName}.${props.targetTableName} has lagged behind its source for longer than ${maxStaleness.toHumanString()}`,
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    if (props.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    return alarm;
   }
 
   private createFailedExecutionsAlarm(props: KeepDataUpToDateProps): cloudwatch.Alarm {
@@ -504,6 +575,8 @@ export class KeepDataUpToDate extends Construct {
       target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
         // A missed start is made up by the next one: every run loads all newer data.
         retryAttempts: 0,
+        // The lock rejects a second delivery of the same scheduled time.
+        input: this.lockTable ? scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }) : undefined,
       }),
     });
   }
@@ -547,6 +620,12 @@ function validateProps(props: KeepDataUpToDateProps): void {
         throw new PropError(`${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
       }
     }
+  }
+  if (props.maxStaleness !== undefined) {
+    if (!(props.watermark ?? props.queries?.watermark)) {
+      throw new PropError('maxStaleness sets the freshness alarm, which needs a watermark: set watermark, or queries with one');
+    }
+    validateMaxStaleness(props.maxStaleness);
   }
   if (props.resultsBucket && props.resultsExpiration) {
     throw new PropError('resultsExpiration applies to the results bucket the construct creates; set a lifecycle rule on resultsBucket instead');

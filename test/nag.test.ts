@@ -1,10 +1,11 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, TargetQueries } from '../src';
 import { addCustomisedInstances, addHiveLookbackInstance, QUERIES } from './fixtures';
 
 
@@ -62,6 +63,19 @@ describe('cdk-nag AwsSolutions', () => {
   test('finds nothing unacknowledged with a Hive lookback that rewrites partitions', () => {
     const { app, stack } = newStack();
     addHiveLookbackInstance(stack);
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
+  test('finds nothing unacknowledged with a watermark on a schedule: the lock table, its grants and the freshness alarm', () => {
+    const { app, stack } = newStack();
+    new KeepDataUpToDate(stack, 'Orders', {
+      databaseName: 'analytics',
+      targetTableName: 'orders_copy',
+      sourceTableNames: ['orders'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-raw'), prefix: 'orders/' }],
+      queries: TargetQueries.appendNewerRows({ sourceTableName: 'orders', watermarkColumn: 'dt' }),
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+    });
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 

@@ -26,8 +26,19 @@ export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueC
   }
   for (const table of catalog.tables()) {
     const layout = tableLayout(table, s3);
-    const files = parquetFiles(layout.dataDirectory);
     const name = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(table.name)}`;
+    if (table.partitions !== undefined && table.partitionKeys.length > 0) {
+      // Only the registered partitions' files, wherever their locations are.
+      const files = table.partitions.flatMap((partition) => {
+        const directory = s3.pathOf(partition.location);
+        return parquetFiles(directory).filter((file) => !file.includes(path.sep)).map((file) => path.join(directory, file));
+      });
+      await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0, files)}`);
+      const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${registeredPartitionsQuery(table)}`);
+      continue;
+    }
+    const files = parquetFiles(layout.dataDirectory);
     await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0)}`);
     if (table.partitionKeys.length > 0) {
       const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
@@ -55,7 +66,7 @@ export function parquetFiles(directory: string): string[] {
     .sort();
 }
 
-function tableQuery(layout: TableLayout, hasFiles: boolean): string {
+function tableQuery(layout: TableLayout, hasFiles: boolean, fileList?: string[]): string {
   const columns = layout.columns;
   if (!hasFiles) {
     const typed = columns.map((column) => `CAST(NULL AS ${duckdbType(column.type)}) AS ${quoteIdentifier(column.name)}`);
@@ -64,8 +75,21 @@ function tableQuery(layout: TableLayout, hasFiles: boolean): string {
   const options = layout.partitionColumns.length > 0
     ? `, hive_partitioning = true, hive_types = {${layout.partitionColumns.map((key) => `${quoteString(key.name)}: ${duckdbType(key.type)}`).join(', ')}}`
     : ', hive_partitioning = false';
-  const files = quoteString(path.join(layout.dataDirectory, '**', '*.parquet'));
+  const files = fileList ? `[${fileList.map(quoteString).join(', ')}]` : quoteString(path.join(layout.dataDirectory, '**', '*.parquet'));
   return `SELECT ${columns.map((column) => quoteIdentifier(column.name)).join(', ')} FROM read_parquet(${files}${options})`;
+}
+
+/** `$partitions` of a table with registered partitions: each one, whether or not it has files, as Glue lists it. */
+function registeredPartitionsQuery(table: GlueTable): string {
+  const keys = table.partitionKeys;
+  const partitions = usesPartitionProjection(table) ? [] : table.partitions ?? [];
+  if (partitions.length === 0) {
+    return `SELECT ${keys.map((key) => `CAST(NULL AS ${duckdbType(key.type)}) AS ${quoteIdentifier(key.name)}`).join(', ')} WHERE false`;
+  }
+  const columns = keys.map((_key, i) => `p${i}`);
+  const typed = keys.map((key, i) => `CAST(${columns[i]} AS ${duckdbType(key.type)}) AS ${quoteIdentifier(key.name)}`);
+  const values = partitions.map((partition) => `(${partition.values.map((value) => quoteString(value)).join(', ')})`);
+  return `SELECT ${typed.join(', ')} FROM (VALUES ${values.join(', ')}) AS partitions(${columns.join(', ')})`;
 }
 
 function partitionsQuery(table: GlueTable, files: string[]): string {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AthenaQueryError, UnsupportedStatementError } from './errors';
+import { ctasPartitions } from './hive-partitions';
 import { checkOpenPartitions, partitionsIn } from './limits';
 import { publish, writeParquet } from './parquet-files';
 import { prepareQueryBody } from './query-body';
@@ -69,7 +70,10 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
   checkOpenPartitions(partitionsIn(context.stagingDir).length, iceberg);
   // An Iceberg table exists only once its commit succeeds; a Hive CTAS writes in place.
   if (iceberg) await context.enforceScanLimit();
-  publish(context.stagingDir, iceberg ? path.join(directory, 'data') : directory, rows);
+  const dataDirectory = iceberg ? path.join(directory, 'data') : directory;
+  context.beforePublish((file) => path.join(dataDirectory, file), iceberg);
+  const partitions = !iceberg && partitionedBy.length > 0 && rows > 0 ? ctasPartitions(location.endsWith('/') ? location : `${location}/`, context.stagingDir) : [];
+  publish(context.stagingDir, dataDirectory, rows);
 
   const dataColumns = columns.length - partitionedBy.length;
   context.catalog.createTable({
@@ -79,7 +83,12 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
     format: 'parquet',
     ...(iceberg
       ? { tableType: 'ICEBERG', columns: glueColumns, partitionKeys: [], partitioning: partitionedBy }
-      : { columns: glueColumns.slice(0, dataColumns), partitionKeys: glueColumns.slice(dataColumns) }),
+      : {
+        columns: glueColumns.slice(0, dataColumns),
+        partitionKeys: glueColumns.slice(dataColumns),
+        // A partitioned Hive table reads the partitions registered in the catalog: those the CTAS wrote.
+        ...(partitionedBy.length > 0 ? { partitions } : {}),
+      }),
     compression: statement.properties.compression,
     createTime: new Date().toISOString(),
   });

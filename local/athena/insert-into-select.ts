@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
 import { AthenaQueryError } from './errors';
+import { insertDestination } from './hive-partitions';
 import { checkOpenPartitions, partitionsIn } from './limits';
-import { publish, writeParquet } from './parquet-files';
+import { publishTo, writeParquet } from './parquet-files';
 import { prepareQueryBody } from './query-body';
 import { QueryContext, StatementOutcome, existingTable } from './query-context';
 import { InsertIntoSelect } from './statement';
@@ -33,6 +35,11 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
   });
   checkOpenPartitions(partitionsIn(context.stagingDir).length, isIceberg(table));
   if (isIceberg(table)) await context.enforceScanLimit();
-  publish(context.stagingDir, layout.dataDirectory, rows);
+  const destination = insertDestination(table, layout, context.s3, context.stagingDir);
+  context.beforePublish(destination.destinationOf, isIceberg(table));
+  publishTo(context.stagingDir, destination.destinationOf, rows);
+  fs.mkdirSync(layout.dataDirectory, { recursive: true });
+  // Only once the query has succeeded are its new partitions registered.
+  if (rows > 0 && destination.newPartitions.length > 0) context.catalog.addPartitions(table.databaseName, table.name, destination.newPartitions);
   return { rows };
 }

@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ATHENA_CATALOG, exposeCatalog } from './catalog-views';
 import { createTableAsSelect } from './create-table-as-select';
-import { AthenaQueryError, ScanLimitExceededError } from './errors';
+import { AthenaQueryError, ScanLimitExceededError, UnsupportedStatementError } from './errors';
 import { clearFileReads, FileRead, fileReadsSoFar, recordFileReads, takeFileReads } from './file-reads';
 import { quoteIdentifier, quoteString } from './identifiers';
 import { insertIntoSelect } from './insert-into-select';
 import { mergeInto } from './merge-into';
 import { bindExecutionParameters } from './parameters';
-import { QueryContext, ResultSet, StatementOutcome } from './query-context';
+import { existingTable, QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
 import { defineTrinoFunctions } from './trino-functions';
@@ -47,6 +47,7 @@ const SUBSTATEMENT: Record<AthenaStatement['kind'], { StatementType: string; Sub
   INSERT: { StatementType: 'DML', SubstatementType: 'INSERT' },
   SELECT: { StatementType: 'DML', SubstatementType: 'SELECT' },
   MERGE: { StatementType: 'DML', SubstatementType: 'MERGE' },
+  ALTER_TABLE_SET_LOCATION: { StatementType: 'DDL', SubstatementType: 'ALTER_TABLE_SET_LOCATION' },
 };
 
 /**
@@ -75,6 +76,7 @@ export class LocalAthena {
   private readonly profiles = new Map<string, Record<string, any>>();
   private readonly reads = new Map<string, FileRead[]>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly faults: WriteFault[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -102,6 +104,27 @@ export class LocalAthena {
    */
   public useWorkGroups(workGroups: Record<string, LocalWorkGroup>): void {
     for (const [name, workGroup] of Object.entries(workGroups)) this.workGroups.set(name, workGroup);
+  }
+
+  /**
+   * Makes the next write (CTAS, INSERT, MERGE) that `match` accepts fail after it has written
+   * part of its files. Athena documents that "if a CTAS or INSERT INTO statement fails, it is
+   * possible that orphaned data are left in the data location", which later queries read
+   * (https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html, "Locate
+   * orphaned files"): for a Hive table, about half of the staged files (at least one) are left in
+   * the table's directories. An Iceberg write commits atomically or not at all ("add and delete
+   * Amazon S3 objects in an atomic manner", https://docs.aws.amazon.com/athena/latest/ug/acid-transactions.html):
+   * its data files become part of the table only with the commit, so it leaves nothing the table
+   * reads. `cancel` ends the query CANCELLED, as a stopped query does, rather than FAILED.
+   */
+  public failNextWrite(options: { match?: (input: StartQueryExecutionInput) => boolean; cancel?: boolean } = {}): () => void {
+    const fault = { match: options.match ?? (() => true), cancel: options.cancel ?? false };
+    this.faults.push(fault);
+    // Disarms the fault, if no write has met it.
+    return () => {
+      const index = this.faults.indexOf(fault);
+      if (index >= 0) this.faults.splice(index, 1);
+    };
   }
 
   /** The result set of a SELECT this engine ran. */
@@ -183,6 +206,13 @@ export class LocalAthena {
         lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
         // An enforced result location also places a CTAS's table: under it, in tables/<query id>/.
         defaultTableLocation: workGroup?.enforceConfiguration ? `${outputLocation}tables/${queryExecutionId}/` : undefined,
+        beforePublish: (destinationOf, atomic) => {
+          const fault = this.faults.findIndex((candidate) => candidate.match(input));
+          if (fault < 0) return;
+          const [{ cancel }] = this.faults.splice(fault, 1);
+          if (!atomic) leavePartOfStagedFiles(stagingDir, destinationOf);
+          throw new InjectedWriteFault(cancel);
+        },
         enforceScanLimit: async () => {
           const cutoff = workGroup?.bytesScannedCutoffPerQuery;
           if (cutoff === undefined) return;
@@ -205,6 +235,14 @@ export class LocalAthena {
       return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: reads.reduce((sum, read) => sum + read.bytes, 0) } });
     } catch (error) {
       fs.rmSync(stagingDir, { recursive: true, force: true });
+      if (error instanceof InjectedWriteFault) {
+        throw new QueryFailedError(execution(error.cancel ? 'CANCELLED' : 'FAILED', statement?.kind, {
+          Status: {
+            StateChangeReason: error.message,
+            ...(error.cancel ? {} : { AthenaError: { ErrorCategory: 1, Retryable: false, ErrorMessage: error.message } }),
+          },
+        }));
+      }
       if (error instanceof ScanLimitExceededError) {
         await clearFileReads(this.connection);
         // The workgroup troubleshooting guide's wording: "query state CANCELED. Bytes scanned limit was exceeded."
@@ -245,11 +283,47 @@ export class LocalAthena {
   }
 }
 
+interface WriteFault {
+  readonly match: (input: StartQueryExecutionInput) => boolean;
+  readonly cancel: boolean;
+}
+
+/** A failure the local runner was told to inject. */
+class InjectedWriteFault extends Error {
+  constructor(public readonly cancel: boolean) {
+    super(cancel
+      ? 'Query was cancelled by user (the local runner stopped it after it wrote part of its output)'
+      : 'GENERIC_INTERNAL_ERROR: the query failed after writing part of its output (a fault the local runner injected)');
+  }
+}
+
+/** Moves the first half (at least one) of a staging directory's files to where the write would have put them. */
+function leavePartOfStagedFiles(stagingDir: string, destinationOf: (stagedFile: string) => string): void {
+  if (!fs.existsSync(stagingDir)) return;
+  const files = (fs.readdirSync(stagingDir, { recursive: true }) as string[])
+    .filter((file) => fs.statSync(path.join(stagingDir, file)).isFile())
+    .sort();
+  for (const file of files.slice(0, Math.max(1, Math.floor(files.length / 2)))) {
+    const to = destinationOf(file);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(path.join(stagingDir, file), to);
+  }
+}
+
 function runStatement(context: QueryContext, statement: AthenaStatement): Promise<StatementOutcome> {
   switch (statement.kind) {
     case 'CREATE_TABLE_AS_SELECT': return createTableAsSelect(context, statement);
     case 'INSERT': return insertIntoSelect(context, statement);
     case 'SELECT': return select(context, statement);
     case 'MERGE': return mergeInto(context, statement);
+    case 'ALTER_TABLE_SET_LOCATION': {
+      const table = existingTable(context, statement.table);
+      if (!statement.location.startsWith('s3://')) {
+        throw new UnsupportedStatementError('ALTER TABLE SET LOCATION to a location outside S3', context.statement);
+      }
+      // A new location for the table; its registered partitions keep theirs.
+      context.catalog.setLocation(table.databaseName, table.name, statement.location.endsWith('/') ? statement.location : `${statement.location}/`);
+      return Promise.resolve({ rows: 0 });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { DuckDBResultReader } from '@duckdb/node-api';
 import { ATHENA_CATALOG } from './catalog-views';
 import { AthenaQueryError } from './errors';
@@ -78,6 +79,8 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
       stagingDir: context.stagingDir,
       filePrefix: context.queryExecutionId,
     });
+    // MERGE is Iceberg only: it commits whole or not at all.
+    context.beforePublish((file) => path.join(layout.dataDirectory, file), true);
     replaceDirectory(context.stagingDir, layout.dataDirectory, written);
     return { rows, profile: combined(context.statement, profiles) };
   } finally {

@@ -61,6 +61,22 @@ export function publish(stagingDir: string, tableDir: string, rows: number): voi
 }
 
 /**
+ * Like `publish`, but each file goes where `destinationOf` says (a registered partition's own location).
+ */
+export function publishTo(stagingDir: string, destinationOf: (stagedFile: string) => string, rows: number): void {
+  if (rows > 0 && fs.existsSync(stagingDir)) {
+    for (const file of fs.readdirSync(stagingDir, { recursive: true }) as string[]) {
+      const from = path.join(stagingDir, file);
+      if (!fs.statSync(from).isFile()) continue;
+      const to = destinationOf(file);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.renameSync(from, to);
+    }
+  }
+  fs.rmSync(stagingDir, { recursive: true, force: true });
+}
+
+/**
  * Puts a staging directory in the place of a table's data directory, keeping the old one
  * until the new one is in place, so that a statement that rewrites a table (MERGE) leaves it
  * either as it was or wholly rewritten. Files of an empty result are dropped.

@@ -26,6 +26,11 @@ export interface QueryContext {
    * per-query limit. An atomic write (Iceberg) calls it before it commits.
    */
   readonly enforceScanLimit: () => Promise<void>;
+  /**
+   * Called by a write once its files are staged, before they are published: a fault the local
+   * runner injects fails the query here (see `LocalAthena.failNextWrite`).
+   */
+  readonly beforePublish: (destinationOf: (stagedFile: string) => string, atomic: boolean) => void;
 }
 
 /** What a statement did. */

@@ -40,7 +40,14 @@ export interface MergeInto extends MergeParts {
   readonly targetAlias: string;
 }
 
-export type AthenaStatement = CreateTableAsSelect | InsertIntoSelect | Select | MergeInto;
+/** `ALTER TABLE name SET LOCATION 's3://…'` */
+export interface AlterTableSetLocation {
+  readonly kind: 'ALTER_TABLE_SET_LOCATION';
+  readonly table: TableName;
+  readonly location: string;
+}
+
+export type AthenaStatement = CreateTableAsSelect | InsertIntoSelect | Select | MergeInto | AlterTableSetLocation;
 
 /**
  * Recognises the Athena statements the local runner can run and splits them into the parts it
@@ -72,6 +79,11 @@ export function parseStatement(sql: string): AthenaStatement {
     const targetAlias = reader.peekKeyword() === 'USING' ? table.table : reader.identifier();
     if (!reader.acceptKeywords('USING')) throw new UnsupportedStatementError('a MERGE statement without USING after its target', sql);
     return { kind: 'MERGE', table, targetAlias, ...splitMerge(reader.restTokens(), sql) };
+  }
+  if (first === 'ALTER') {
+    const match = /^\s*ALTER\s+TABLE\s+(?:(\w+)\.)?(\w+)\s+SET\s+LOCATION\s+'([^']*)'\s*;?\s*$/i.exec(sql);
+    if (!match) throw new UnsupportedStatementError('ALTER TABLE statements other than ALTER TABLE db.table SET LOCATION \'s3://…\'', sql);
+    return { kind: 'ALTER_TABLE_SET_LOCATION', table: { database: match[1]?.toLowerCase(), table: match[2].toLowerCase() }, location: match[3] };
   }
   if (first === 'CREATE') {
     reader.expectKeywords('CREATE');

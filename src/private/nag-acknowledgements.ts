@@ -18,6 +18,7 @@ import { IConstruct } from 'constructs';
  */
 const ACTIONS_ONLY_ON_ANY_RESOURCE: Record<string, string> = {
   'lakeformation:GetDataAccess': 'Lake Formation',
+  'cloudwatch:PutMetricData': 'the freshness metric, allowed in its namespace only by the cloudwatch:namespace condition',
   'logs:CreateLogDelivery': 'Step Functions logging',
   'logs:GetLogDelivery': 'Step Functions logging',
   'logs:UpdateLogDelivery': 'Step Functions logging',
@@ -89,6 +90,17 @@ export function acknowledgeGrantWildcards(role: IConstruct, statements: iam.Poli
   for (const [id, reason] of acknowledgements) {
     acknowledge(role, id, reason);
   }
+}
+
+/**
+ * Acknowledges the IAM5 finding of the lock's `states:DescribeExecution` grant: an execution's
+ * ARN ends in its name, which is known only when it starts, so the grant covers the executions of
+ * this state machine (`execution:<name>:*`) and no other.
+ */
+export function acknowledgeLockHolderDescription(role: IConstruct, executionsArn: string): void {
+  const resource = flattenReference(Stack.of(role).resolve(executionsArn));
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${resource}]`,
+    'DescribeExecution on the executions of this workflow\'s own state machine: the lock asks whether the execution that holds it is still running, and execution names are known only at run time');
 }
 
 /**

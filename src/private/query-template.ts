@@ -38,7 +38,8 @@ export function renderQuery(prop: string, template: string, values: Record<strin
 
 /**
  * The statement as Step Functions builds it in each execution: `States.Format` with each
- * runtime `{{name}}` replaced by the value at the JSONPath `bindings[name]`. The rest of the
+ * runtime `{{name}}` replaced by the value at the JSONPath `bindings[name]` (or by an intrinsic
+ * function's value, such as `sfn.JsonPath.uuid()`). The rest of the
  * text is escaped for the intrinsic function, where `'`, `{`, `}` and `\` are reserved
  * (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html); aws-cdk-lib
  * escapes quotes and backslashes, this escapes the braces, and leaves tokens (a bucket name) as
@@ -56,7 +57,7 @@ export function runtimeQuery(query: string, bindings: Record<string, string>): s
     paths.push(bindings[part]);
     return '{}';
   }).join('').replace(/\u0000(\d+)\u0000/g, (_marker, i: string) => tokens[Number(i)]);
-  return sfn.JsonPath.format(format, ...paths.map((path) => sfn.JsonPath.stringAt(path)));
+  return sfn.JsonPath.format(format, ...paths.map((path) => (Token.isUnresolved(path) ? path : sfn.JsonPath.stringAt(path))));
 }
 
 const RUNTIME_PLACEHOLDER = /\{\{(\w+)\}\}/;

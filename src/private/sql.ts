@@ -35,8 +35,8 @@ export function typedLiteral(type: WatermarkColumnType, value: string): string {
  * as a SQL literal of the column's type, ready to be written into the next statement. Athena
  * builds the literal (quotes doubled), so a value with a quote in it cannot change that statement.
  */
-export function newestValueQuery(column: string, from: string, type: WatermarkColumnType): string {
-  return literalQuery(`SELECT CAST(max(${quoteIdentifier(column)}) AS varchar) AS v FROM ${from}`, type);
+export function newestValueQuery(column: string, from: string, type: WatermarkColumnType, extraColumn?: string): string {
+  return literalQuery(`SELECT CAST(max(${quoteIdentifier(column)}) AS varchar) AS v FROM ${from}`, type, extraColumn);
 }
 
 /**
@@ -53,12 +53,12 @@ export function lookbackValueQuery(column: string, from: string, skip: number, t
   );
 }
 
-function literalQuery(valueQuery: string, type: WatermarkColumnType): string {
+function literalQuery(valueQuery: string, type: WatermarkColumnType, extraColumn?: string): string {
   const quoted = "'''' || replace(v, '''', '''''') || ''''";
   const keyword = TYPED_LITERAL_KEYWORD[type];
   const literal = type === WatermarkColumnType.INTEGER
     // The text of an integer column's value is digits and a sign: nothing to quote.
     ? 'v'
     : keyword ? `'${keyword} ' || ${quoted}` : quoted;
-  return `SELECT v, ${literal} AS literal FROM (${valueQuery})`;
+  return `SELECT v, ${literal} AS literal${extraColumn ? `, ${extraColumn}` : ''} FROM (${valueQuery})`;
 }

@@ -1,10 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { workGroupArn } from './athena-arns';
 import { AthenaQueryTask, QueryResultConfiguration } from './athena-query-task';
+import { executionLock } from './execution-lock';
+import { lagColumn, publishLag } from './freshness';
 import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
@@ -49,6 +52,19 @@ export interface WorkflowProps {
   readonly rewriteLocation?: { readonly bucket: s3.IBucket; readonly prefix: string };
   /** The state machine's own ARN, when executions that find another one running end at once. */
   readonly stateMachineArnForGuard?: string;
+  /** The lock table, when the watermark loop runs in one execution at a time (see `executionLock`). */
+  readonly lockTable?: dynamodb.ITable;
+  /** The workflow's role, where the lock's grants are acknowledged. */
+  readonly role?: IConstruct;
+  /** The state machine's name, for the lock and the freshness metric. */
+  readonly stateMachineName?: string;
+  /** Whether the watermark loop reports how far the target lags (see `lagColumn`). */
+  readonly reportFreshness?: boolean;
+  /**
+   * The target's location (an `s3://` URI ending in `/`), when each execution points the Hive
+   * target at a location of its own before its windows (see `useExecutionLocation`).
+   */
+  readonly executionLocationsUnder?: string;
 }
 
 /**
@@ -94,6 +110,9 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   createTarget.next(load);
 
   if (!props.stateMachineArnForGuard) return getTarget;
+  const guarded = props.lockTable
+    ? executionLock(scope, { table: props.lockTable, stateMachineName: props.stateMachineName!, role: props.role!, load: getTarget })
+    : getTarget;
 
   const listRunning = new tasks.CallAwsService(scope, 'List Running Executions', {
     comment: 'Is another execution of this workflow loading the target right now?',
@@ -110,7 +129,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   });
   return listRunning.next(new sfn.Choice(scope, 'Another Execution Running?')
     .when(sfn.Condition.numberGreaterThan('$.runningExecutions.count', 1), skip)
-    .otherwise(getTarget));
+    .otherwise(guarded));
 }
 
 /**
@@ -170,7 +189,8 @@ function watermarkLoop(
   // parameters would be typed as Athena parses them, and a MERGE takes none.
   const nextWindowSql = newestValueQuery(watermark.column,
     `(SELECT ${column} FROM ${table(watermark.sourceTableName, watermark.partitionColumn)} WHERE ${column} > {{watermark}} GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`,
-    watermark.columnType);
+    watermark.columnType,
+    props.reportFreshness ? lagColumn(props.databaseName, props.targetTableName, watermark) : undefined);
   const findWindow = query('Find Next Window', runtimeQuery(nextWindowSql, { watermark: '$.watermark.literal' }),
     `Finds the end of the next ${watermark.maxPartitionsPerQuery} source values after the watermark`, '$.windowQuery');
   const readWindow = readResult('Read Next Window', '$.windowQuery', '$.windowResult');
@@ -194,9 +214,21 @@ function watermarkLoop(
   });
   const upToDate = new sfn.Succeed(scope, 'Target Is Up To Date');
 
-  findWindow.next(readWindow).next(new sfn.Choice(scope, 'Newer Source Data?')
+  const newer = new sfn.Choice(scope, 'Newer Source Data?')
     .when(sfn.Condition.isPresent(value('$.windowResult')), setWindow.next(update).next(advance).next(findWindow))
-    .otherwise(upToDate));
+    .otherwise(upToDate);
+  findWindow.next(readWindow);
+  if (props.reportFreshness) {
+    // Once no window is left, and before the execution ends, it reports how far the target lags.
+    readWindow.next(new sfn.Choice(scope, 'Last Window Loaded?')
+      .when(sfn.Condition.isPresent(value('$.windowResult')), newer)
+      .otherwise(publishLag(scope, props.stateMachineName!, '$.windowResult').next(newer)));
+  } else {
+    readWindow.next(newer);
+  }
+  const windows = props.executionLocationsUnder
+    ? useExecutionLocation(props.databaseName, props.targetTableName, props.executionLocationsUnder, query).next(findWindow)
+    : findWindow;
   const load = props.rewriteLocation
     ? partitionRewrite(scope, {
       databaseName: props.databaseName,
@@ -208,11 +240,36 @@ function watermarkLoop(
       query,
       readResult,
     }).next(findWindow)
-    : findWindow;
+    : windows;
   const loop = getWatermark.next(readWatermark).next(new sfn.Choice(scope, 'Target Has Rows?')
     .when(sfn.Condition.isPresent(value('$.watermarkResult')), fromTarget.next(load))
     .otherwise(fromInitial.next(load)));
   return watermark.partitionColumn ? refuseProjectedSource(scope, props, watermark, loop) : loop;
+}
+
+/**
+ * Points the Hive target at a location of this execution's own, `<target>executions/<uuid>/`,
+ * before its windows (`ALTER TABLE … SET LOCATION`, a Glue `UpdateTable`): an `INSERT` writes a
+ * new partition's files under the table's location, and registers the partition only once it
+ * succeeds. A window that failed or was stopped after writing part of its files left them under
+ * an earlier execution's location, which no registered partition names, so no query reads them;
+ * the next execution writes the window again under its own location, and registers it there.
+ * Partitions registered before keep their own locations
+ * (https://docs.aws.amazon.com/athena/latest/ug/alter-table-set-location.html), and a
+ * partitioned table is read from its partitions' locations only
+ * (https://docs.aws.amazon.com/athena/latest/ug/partitions.html). No file is ever deleted.
+ */
+function useExecutionLocation(
+  databaseName: string,
+  targetTableName: string,
+  targetLocation: string,
+  query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase,
+): sfn.TaskStateBase {
+  // Glue names are lower-case letters, digits and underscores: Hive DDL takes them unquoted.
+  return query('Use Execution Location',
+    runtimeQuery(`ALTER TABLE ${databaseName}.${targetTableName} SET LOCATION '${targetLocation}executions/{{uuid}}/'`, { uuid: sfn.JsonPath.uuid() }),
+    'Makes the windows of this execution write their files under a location of its own, so files a failed window left are never read',
+    sfn.JsonPath.DISCARD);
 }
 
 /**
