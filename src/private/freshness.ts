@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { quoteIdentifier } from './sql';
 import { PropError } from './errors';
+import { quoteIdentifier } from './sql';
 
 /** Where the workflow reports how far its target lags behind the source. */
 export const FRESHNESS_NAMESPACE = 'KeepDataUpToDate';
