@@ -151,6 +151,20 @@ describe('running Iceberg statements with DuckDB', () => {
     expect(failed.Status.StateChangeReason).toBe('Execution parameters are supported only in SELECT, INSERT INTO, CTAS and UNLOAD statements, not in a MERGE statement');
   });
 
+  test('a MERGE source is Trino SQL: translated to Trino\'s meaning, or refused', async () => {
+    await run(`${CREATE_ICEBERG} WHERE dt = '2026-01-01'`);
+
+    // split_part past the last field is NULL in Trino, '' in DuckDB.
+    await run(MERGE.replace('SELECT order_id, customer, amount, dt FROM sales.orders WHERE dt > ?',
+      "SELECT order_id, split_part(customer, '-', 3) AS customer, amount, dt FROM sales.orders WHERE order_id = 'o-2026-01-01-000'"));
+    expect(await aws.query("SELECT customer FROM sales.orders_iceberg WHERE order_id = 'o-2026-01-01-000'")).toEqual([{ customer: undefined }]);
+
+    const refused = await run(MERGE.replace('SELECT order_id, customer, amount, dt FROM sales.orders WHERE dt > ?',
+      "SELECT order_id, customer, amount, dt FROM sales.orders WHERE regexp_position(customer, 'x') > 0")).then(() => undefined, (error: Error) => error);
+    expect(refused?.name).toBe('LocalRunner.UnsupportedStatement');
+    expect(refused?.message).toMatch(/does not support Athena's regexp_position/);
+  });
+
   test('fails as Athena does on a MERGE into a Hive table', async () => {
     const failed = await failureOf(MERGE.replace('"sales"."orders_iceberg"', 'sales.orders').replace('?', "'2026-01-01'"));
 

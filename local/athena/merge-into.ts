@@ -5,7 +5,7 @@ import { AthenaQueryError } from './errors';
 import { quoteIdentifier } from './identifiers';
 import { checkOpenPartitions } from './limits';
 import { replaceDirectory, writeParquet } from './parquet-files';
-import { queryColumns } from './query-columns';
+import { prepareQueryBody } from './query-body';
 import { QueryContext, StatementOutcome, existingTable, qualified } from './query-context';
 import { MergeInto } from './statement';
 import { isIceberg, tableLayout } from './table-layout';
@@ -45,10 +45,11 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
 
   try {
     // The source must be one query (or table), nothing else.
-    await queryColumns(context.connection, `SELECT * FROM ${statement.source}`, context.statement);
+    // The source's query is Trino SQL like any query body: translated, or refused.
+    const { sql: sourceQuery } = await prepareQueryBody(context, `SELECT * FROM ${statement.source}`);
     await run(`CREATE OR REPLACE TEMP TABLE merge_target AS SELECT * FROM ${ATHENA_CATALOG}.${quoteIdentifier(database)}.${quoteIdentifier(table.name)}`);
     profiles.push(context.lastProfile());
-    await run(`CREATE OR REPLACE TEMP TABLE merge_source AS SELECT * FROM ${statement.source}`);
+    await run(`CREATE OR REPLACE TEMP TABLE merge_source AS ${sourceQuery}`);
     profiles.push(context.lastProfile());
 
     const multipleMatches = await run(
