@@ -12,6 +12,7 @@ import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
 import { lookbackValueQuery, newestValueQuery, quoteIdentifier } from './sql';
+import { targetValues } from './target-values';
 import { WatermarkColumnType } from '../watermark';
 
 /** The transient Athena errors that a retry with backoff gets past. */
@@ -31,8 +32,10 @@ export interface ResolvedWatermark {
   readonly initialLiteral: string;
   readonly maxPartitionsPerQuery: number;
   readonly lookbackPartitions: number;
-  /** Whether the target's newest value can be read from Athena's `$partitions` metadata. */
+  /** Whether the target's newest value can be read from Athena's `$partitions` metadata of a Hive table. */
   readonly targetPartitionMetadata: boolean;
+  /** Whether the target's newest value can be read from the `partition` row of an Iceberg table's `$partitions`. */
+  readonly icebergPartitionMetadata: boolean;
 }
 
 export interface WorkflowProps {
@@ -147,7 +150,7 @@ function watermarkLoop(
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
-  const target = table(props.targetTableName, watermark.targetPartitionMetadata);
+  const target = targetValues(props.databaseName, props.targetTableName, watermark);
   const readResult = (id: string, queryPath: string, resultPath: string, maxResults = 2) => new tasks.CallAwsService(scope, id, {
     service: 'athena',
     action: 'getQueryResults',
