@@ -216,10 +216,10 @@ function summary(strategy: Strategy, runs: RunFigures[]): string {
       const filesMet = mean.lookupFiles === 0 ? 'met' : 'NOT met';
       return `${strategy.name}: ${read}: each MERGE reads the whole target (${num(mean.updateTargetFiles)} files) besides ${num(mean.updateSourceFiles)} source files; `
         + `its lookback lookup reads the Iceberg target's $partitions: ${num(mean.lookupFiles)} files, ${bytes(mean.lookupBytes)} bytes per run (target 0 files: ${filesMet}); ${transitions}.\n`
-        + '  Where the merge figures are not Athena\'s: the lookups are (Athena answers $partitions from the manifests, which are not data files; Athena bills no data files for them). '
+        + '  How far these merge figures are Athena\'s: the lookups match (Athena answers $partitions from the manifests and opens no data file). '
         + 'The MERGE reads every target file here, and on Athena its ON clause names only the key, so no partition predicate prunes the target either; whether dynamic filtering '
-        + 'on the key skips target files by their bounds, Athena\'s guide does not say. What differs is the write: the local runner rewrites the whole table per MERGE, '
-        + 'Athena writes new files and position-delete files for the rows it changes (merge-on-read), so the local milliseconds overstate Athena\'s write time.';
+        + 'on the key skips target files by their bounds, Athena\'s guide does not say, so the update B is an upper bound. The write differs: the local runner rewrites the whole table per MERGE, '
+        + 'Athena always writes new files and position-delete files for the rows it changes (merge-on-read, https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg-updating-iceberg-table-data.html), so the local milliseconds overstate Athena\'s write time.';
     }
   }
 }
