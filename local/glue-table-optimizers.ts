@@ -49,7 +49,9 @@ export class LocalTableOptimizers {
     if (this.find(input)) {
       throw namedError('Glue.AlreadyExistsException', `Table optimizer of type ${input.Type} already exists. (Service: Glue, Status Code: 400, Error Code: AlreadyExistsException)`);
     }
-    this.optimizers.push({ databaseName: input.DatabaseName, tableName: input.TableName, type: input.Type, configuration: input.TableOptimizerConfiguration });
+    this.optimizers.push({
+      databaseName: input.DatabaseName, tableName: input.TableName, type: input.Type, configuration: input.TableOptimizerConfiguration,
+    });
     fs.writeFileSync(this.file, JSON.stringify(this.optimizers, null, 2));
     return {};
   }
@@ -68,6 +70,7 @@ export class LocalTableOptimizers {
   }
 
   private find(input: GetTableOptimizerInput): LocalTableOptimizer | undefined {
-    return this.optimizers.find((optimizer) => optimizer.databaseName === input.DatabaseName && optimizer.tableName === input.TableName && optimizer.type === input.Type);
+    return this.optimizers.find((optimizer) =>
+      optimizer.databaseName === input.DatabaseName && optimizer.tableName === input.TableName && optimizer.type === input.Type);
   }
 }

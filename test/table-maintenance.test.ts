@@ -111,7 +111,10 @@ describe('an Iceberg target is maintained by default', () => {
     expect(states['Enable Compaction'].Parameters).toMatchObject({ CatalogId: ACCOUNT, DatabaseName: 'analytics', TableName: 'daily_sales', Type: 'compaction', TableOptimizerConfiguration: { Enabled: true } });
     expect(states['Enable Snapshot Retention'].Parameters).toMatchObject({
       Type: 'retention',
-      TableOptimizerConfiguration: { Enabled: true, RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 5, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true } } },
+      TableOptimizerConfiguration: {
+        Enabled: true,
+        RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 5, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true } },
+      },
     });
     expect(states['Enable Orphan File Deletion'].Parameters).toMatchObject({
       Type: 'orphan_file_deletion',

@@ -155,7 +155,8 @@ export function enableMaintenance(scope: Construct, props: EnableMaintenanceProp
     jitterStrategy: sfn.JitterType.FULL,
   });
   const configuration = (extra: Record<string, unknown>) => ({ RoleArn: props.maintenanceRole.roleArn, Enabled: true, ...extra });
-  const create = (id: string, comment: string, type: typeof OPTIMIZER_TYPES[number], extra: Record<string, unknown>) => retry(new tasks.CallAwsService(scope, id, {
+  type OptimizerType = typeof OPTIMIZER_TYPES[number];
+  const create = (id: string, comment: string, type: OptimizerType, extra: Record<string, unknown>) => retry(new tasks.CallAwsService(scope, id, {
     comment,
     service: 'glue',
     action: 'createTableOptimizer',
@@ -165,10 +166,14 @@ export function enableMaintenance(scope: Construct, props: EnableMaintenanceProp
   }));
   const compaction = create('Enable Compaction', 'Glue compacts the small files each run adds', 'compaction', {});
   const retention = create('Enable Snapshot Retention', `Glue expires snapshots older than ${props.snapshotRetentionDays} days and deletes the files only they named`, 'retention', {
-    RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: props.snapshotRetentionDays, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true } },
+    RetentionConfiguration: {
+      IcebergConfiguration: { SnapshotRetentionPeriodInDays: props.snapshotRetentionDays, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true },
+    },
   });
   const orphans = create('Enable Orphan File Deletion', 'Glue deletes files under the target location that no snapshot names, such as those a failed write left', 'orphan_file_deletion', {
-    OrphanFileDeletionConfiguration: { IcebergConfiguration: { OrphanFileRetentionPeriodInDays: ORPHAN_FILE_RETENTION_DAYS, Location: props.targetLocation } },
+    OrphanFileDeletionConfiguration: {
+      IcebergConfiguration: { OrphanFileRetentionPeriodInDays: ORPHAN_FILE_RETENTION_DAYS, Location: props.targetLocation },
+    },
   });
   const exists = { errors: ['Glue.AlreadyExistsException'], resultPath: sfn.JsonPath.DISCARD };
   compaction.addCatch(retention, exists).next(retention);
