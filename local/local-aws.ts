@@ -4,6 +4,7 @@ import { LocalAthena } from './athena/local-athena';
 import { ResolvedStateMachine } from './definition';
 import { ExecutionResult } from './executor';
 import { GlueCatalog } from './glue-catalog';
+import { LocalTableOptimizers } from './glue-table-optimizers';
 import { LocalCloudWatch } from './local-cloudwatch';
 import { LocalDynamoDb } from './local-dynamodb';
 import { LocalExecutions, StartExecutionOptions } from './local-executions';
@@ -40,6 +41,8 @@ export class LocalAws {
   public readonly dynamodb = new LocalDynamoDb();
   /** The metrics the workflow publishes. */
   public readonly cloudwatch = new LocalCloudWatch();
+  /** The Glue table optimizers the workflow turns on for an Iceberg target. */
+  public readonly tableOptimizers: LocalTableOptimizers;
 
   private constructor(
     public readonly dataDir: string,
@@ -47,6 +50,7 @@ export class LocalAws {
     public readonly catalog: GlueCatalog,
     public readonly athena: LocalAthena,
   ) {
+    this.tableOptimizers = new LocalTableOptimizers(path.join(dataDir, 'glue-table-optimizers.json'), catalog);
     this.handlers = localTaskHandlers(this);
   }
 

@@ -1,5 +1,6 @@
 import { QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
 import { GlueCatalog } from './glue-catalog';
+import type { CreateTableOptimizerInput, GetTableOptimizerInput } from './glue-table-optimizers';
 import type { LocalAws } from './local-aws';
 import type { PutMetricDataInput } from './local-cloudwatch';
 import type { GetItemInput, UpdateItemInput } from './local-dynamodb';
@@ -64,6 +65,9 @@ export function localTaskHandlers(aws: LocalAws): TaskHandlers {
       }
       return GlueCatalog.toGetTableResponse(table);
     },
+
+    'aws-sdk:glue:createTableOptimizer': (input: CreateTableOptimizerInput) => aws.tableOptimizers.create(input),
+    'aws-sdk:glue:getTableOptimizer': (input: GetTableOptimizerInput) => aws.tableOptimizers.get(input),
 
     'athena:startQueryExecution.sync': async (input: StartQueryExecutionInput) => {
       try {

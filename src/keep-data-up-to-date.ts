@@ -21,6 +21,7 @@ import { grantQueryPermissions } from './private/permissions';
 import { ChosenQueries, chooseQueries, resolveWatermark } from './private/queries';
 import { renderQuery } from './private/query-template';
 import { createSecureBucket } from './private/secure-bucket';
+import { createMaintenanceRole, resolveMaintenance } from './private/table-maintenance';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
 import { buildWorkflow, ResolvedWatermark } from './private/workflow';
 import { TargetQueries } from './target-queries';
@@ -216,6 +217,21 @@ export interface KeepDataUpToDateProps {
    * @default - no limit beyond each Athena query's own timeout
    */
   readonly timeout?: Duration;
+
+  /**
+   * Whether the workflow turns on AWS Glue's table optimizers for an Iceberg target (compaction,
+   * snapshot retention and orphan-file deletion), which run as a role of their own (`maintenanceRole`).
+   *
+   * @default - true for an Iceberg target (`TargetQueries.mergeNewerRows`, or a watermark with `targetTableType` ICEBERG); a Hive target has none, and true is then an error
+   */
+  readonly icebergMaintenance?: boolean;
+
+  /**
+   * How long an Iceberg target keeps its snapshots (for time travel) before the snapshot retention optimizer expires them, in whole days.
+   *
+   * @default Duration.days(5)
+   */
+  readonly snapshotRetention?: Duration;
 }
 
 /**
@@ -259,6 +275,11 @@ export class KeepDataUpToDate extends Construct {
   public readonly freshnessAlarm?: cloudwatch.Alarm;
   /** With a watermark and `skipWhenRunning`, the table that holds the lock each loading execution takes. */
   public readonly lockTable?: dynamodb.ITable;
+  /**
+   * For a maintained Iceberg target (`icebergMaintenance`), the role the Glue table optimizers
+   * run as: the only role that may delete the target's files.
+   */
+  public readonly maintenanceRole?: iam.IRole;
   private readonly tables: { databaseName: string; targetTableName: string; sourceTableNames: string[] };
 
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
@@ -279,6 +300,7 @@ export class KeepDataUpToDate extends Construct {
     this.role = this.createRole(props, sourceDataLocations, results);
     this.logGroup = this.createLogGroup(props);
     this.lockTable = statements.watermark && (props.skipWhenRunning ?? true) ? this.createLockTable() : undefined;
+    this.maintenanceRole = statements.maintenance && this.createMaintenanceRole(props);
     this.stateMachine = this.createStateMachine(props, statements, results);
     this.failedExecutionsAlarm = this.createFailedExecutionsAlarm(props);
     this.freshnessAlarm = statements.watermark && this.createFreshnessAlarm(props);
@@ -418,6 +440,7 @@ export class KeepDataUpToDate extends Construct {
       // A Hive target partitioned by the watermark has the partitions a lookback loads again
       // emptied first; any other target needs an update that is idempotent on its own.
       rewritesPartitions: !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata,
+      maintenance: resolveMaintenance({ icebergMaintenance: props.icebergMaintenance, snapshotRetention: props.snapshotRetention, watermark }),
     };
     this.warnOfUnsafeCombinations(props, { createTargetQuery, updateTargetQuery, propName }, statements);
     return statements;
@@ -452,6 +475,11 @@ export class KeepDataUpToDate extends Construct {
       warn('scheduleWithoutGuard',
         'schedule starts executions by itself while skipWhenRunning is false: an execution that starts while the previous one still runs loads the same rows again, and they are inserted twice. Leave skipWhenRunning at its default (true).');
     }
+  }
+
+  /** The role the Glue table optimizers of an Iceberg target run as (see `createMaintenanceRole`). */
+  private createMaintenanceRole(props: KeepDataUpToDateProps): iam.IRole {
+    return createMaintenanceRole(this, { databaseName: props.databaseName, targetTableName: props.targetTableName, target: this.targetDataLocation });
   }
 
   /** The role the workflow runs as, allowed exactly what its queries need. */
@@ -509,6 +537,14 @@ export class KeepDataUpToDate extends Construct {
       executionLocationsUnder: this.lockTable && statements.watermark?.targetPartitionMetadata && !statements.rewritesPartitions
         ? `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`
         : undefined,
+      maintenance: statements.maintenance && this.maintenanceRole && {
+        databaseName: props.databaseName,
+        targetTableName: props.targetTableName,
+        maintenanceRole: this.maintenanceRole,
+        targetLocation: `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`,
+        snapshotRetentionDays: statements.maintenance.snapshotRetentionDays,
+        workflowRole: this.role,
+      },
     });
     return new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
@@ -599,6 +635,8 @@ interface Statements {
   readonly updateTargetQuery: string;
   readonly watermark?: ResolvedWatermark;
   readonly rewritesPartitions: boolean;
+  /** For a maintained Iceberg target, how long its snapshots are kept. */
+  readonly maintenance?: { readonly snapshotRetentionDays: number };
 }
 
 /** Checks the props that need no construct: names, combinations and limits. */

@@ -277,7 +277,9 @@ export abstract class TargetQueries {
     ].join('\n');
     return withOrigin(new TemplateQueries(create, update, {
       column: options.watermarkColumn,
-      partitionColumn: true,
+      // Its newest values come from the target's and the source's `$partitions` only when both
+      // are partitioned by it (an identity partition of the Iceberg target).
+      partitionColumn: partitionedBy.includes(options.watermarkColumn),
       sourceTableName: options.sourceTableName,
       columnType: options.watermarkType,
       initialValue: options.initialWatermark,

@@ -108,8 +108,10 @@ export interface WatermarkOptions {
   readonly lookbackPartitions?: number;
 
   /**
-   * The kind of table the target is. For a Hive target partitioned by `column`, the newest value
-   * comes from partition metadata; an Iceberg target is read with `max(column)`.
+   * The kind of table the target is. With `partitionColumn`, the newest value comes from the
+   * target's `$partitions` metadata and no data file is read: a Hive target's partition keys,
+   * or the `partition` row of an Iceberg target, which must then have an identity partition on
+   * `column`. Without it, the target is read with `max(column)`.
    *
    * @default TargetTableType.HIVE
    */

@@ -365,14 +365,14 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
     expect(queries.watermark?.lookbackPartitions).toBe(1);
   });
 
-  test('the workflow starts after the target\'s second-newest value, read from the Iceberg table itself', () => {
+  test('the workflow starts after the target\'s second-newest value, read from the partition row of the Iceberg table\'s $partitions', () => {
     const stack = newStack();
     new KeepDataUpToDate(stack, 'DailySales', props(stack, { queries: merge() }));
     const states = definitionOf(stack).States;
     expect(states['Get Watermark'].Parameters.QueryString).toBe(
       'SELECT v, \'\'\'\' || replace(v, \'\'\'\', \'\'\'\'\'\') || \'\'\'\' AS literal FROM ('
       + 'SELECT CAST(CASE WHEN count(*) > 1 THEN min("dt") END AS varchar) AS v FROM ('
-      + 'SELECT "dt" FROM "analytics"."daily_sales" GROUP BY "dt" ORDER BY "dt" DESC LIMIT 2))',
+      + 'SELECT "dt" FROM (SELECT "partition"."dt" AS "dt" FROM "analytics"."daily_sales$partitions") GROUP BY "dt" ORDER BY "dt" DESC LIMIT 2))',
     );
     // The source is still pruned by its partition metadata.
     expect(states['Find Next Window'].Parameters['QueryString.$']).toContain('FROM "analytics"."raw_sales$partitions"');
@@ -381,6 +381,18 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
     expect(states['Update Target Table'].Parameters['QueryString.$']).toContain('WHERE "dt" > {} AND "dt" <= {}');
     expect(states['Update Target Table'].Parameters['QueryString.$']).toMatch(/, \$\.watermark\.literal, \$\.window\.endLiteral\)$/);
     expect(states['Update Target Table'].Parameters.ExecutionParameters).toBeUndefined();
+  });
+
+  test('an Iceberg target not partitioned by the watermark column is read with max over its rows', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, {
+      queries: TargetQueries.mergeNewerRows({
+        sourceTableName: 'raw_sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'], partitionedBy: ['order_id'],
+      }),
+    }));
+    const states = definitionOf(stack).States;
+    expect(states['Get Watermark'].Parameters.QueryString).toContain('SELECT "dt" FROM "analytics"."daily_sales" GROUP BY "dt"');
+    expect(states['Find Next Window'].Parameters['QueryString.$']).toContain('FROM "analytics"."raw_sales" WHERE');
   });
 
   test('warns when a lookback reloads partitions with an update that is not a MERGE', () => {

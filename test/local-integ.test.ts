@@ -91,6 +91,25 @@ test('the integ watermark case loads two new days in two windows', async () => {
   expect(await totals()).toEqual([{ days: '3', orders: String(FIRST_DAY_ORDERS.length + SECOND_DAY_ORDERS.length + THIRD_DAY_ORDERS.length) }]);
 });
 
+test('the integ Iceberg maintenance case merges the days, the newest again, and turns the optimizers on once', async () => {
+  const machine = deployLocally({ maxDaysPerQuery: 1, icebergSummary: true });
+
+  await insert(FIRST_DAY_ORDERS);
+  const first = await aws.startExecution(machine);
+  expect(first.status).toBe('SUCCEEDED');
+  expect(await totals()).toEqual([{ days: '1', orders: String(FIRST_DAY_ORDERS.length) }]);
+  expect(aws.tableOptimizers.list().map((optimizer) => optimizer.type).sort()).toEqual(['compaction', 'orphan_file_deletion', 'retention']);
+
+  await insert(SECOND_DAY_ORDERS);
+  await insert(THIRD_DAY_ORDERS);
+  const run = await aws.startExecution(machine);
+  expect(run.status).toBe('SUCCEEDED');
+  // The lookback merges the first day again, then the two new days, one window each.
+  expect(run.statesEntered.filter((state) => state === 'Update Target Table')).toHaveLength(3);
+  expect(run.statesEntered.filter((state) => state.startsWith('Enable '))).toEqual([]);
+  expect(await totals()).toEqual([{ days: '3', orders: String(FIRST_DAY_ORDERS.length + SECOND_DAY_ORDERS.length + THIRD_DAY_ORDERS.length) }]);
+});
+
 test('the integ case with an existing workgroup that enforces its result location creates an Iceberg summary, which that workgroup accepts', async () => {
   const machine = deployLocally({ existingWorkGroup: true });
   expect(Object.values(machine.workGroups ?? {})).toContainEqual(expect.objectContaining({ enforceConfiguration: true }));

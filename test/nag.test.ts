@@ -79,6 +79,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 
+  test('finds nothing unacknowledged with a maintained Iceberg target: the optimizers\' role and its grants', () => {
+    const { app, stack } = newStack();
+    new KeepDataUpToDate(stack, 'Orders', {
+      databaseName: 'analytics',
+      targetTableName: 'orders_merged',
+      sourceTableNames: ['orders'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-raw'), prefix: 'orders/' }],
+      queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+    });
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
   test('acknowledges each finding by its exact ID with a specific reason, never a whole rule', () => {
     // GIVEN
     const { stack } = newStack();

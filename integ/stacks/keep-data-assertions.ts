@@ -66,6 +66,22 @@ export class KeepDataAssertions {
     return this;
   }
 
+  /**
+   * Checks with Glue that the workflow turned on each of the target's table optimizers
+   * (`GetTableOptimizer`, https://docs.aws.amazon.com/glue/latest/webapi/API_GetTableOptimizer.html).
+   */
+  public expectMaintenance(): this {
+    for (const type of ['compaction', 'retention', 'orphan_file_deletion']) {
+      this.chain(this.assertions.awsApiCall('Glue', 'getTableOptimizer', {
+        CatalogId: Stack.of(this.stack).account,
+        DatabaseName: this.stack.databaseName,
+        TableName: TARGET_TABLE_NAME,
+        Type: type,
+      }).expect(ExpectedResult.objectLike({ TableOptimizer: { type, configuration: { enabled: true } } })));
+    }
+    return this;
+  }
+
   /** Starts an Athena query, waits until it has succeeded, and returns its id. */
   private query(sql: string): string {
     const start = this.assertions.awsApiCall('Athena', 'startQueryExecution', {

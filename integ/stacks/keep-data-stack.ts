@@ -4,7 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DataLocation, KeepDataUpToDate } from '../../src';
+import { DataLocation, KeepDataUpToDate, TargetTableType } from '../../src';
 
 /** One row of the source table. */
 export interface Order {
@@ -84,6 +84,25 @@ FROM {{database}}.{{sourceTable}}
 WHERE dt > {{watermark}} AND dt <= {{windowEnd}}
 GROUP BY dt`;
 
+/** With a watermark on an Iceberg summary: creates it empty, for the windowed merges to fill. */
+export const CREATE_EMPTY_ICEBERG_TARGET_QUERY = `${CREATE_ICEBERG_TARGET_QUERY}
+WITH NO DATA`;
+
+/**
+ * With a watermark on an Iceberg summary: merges the days of one window, so that a day loaded
+ * again (the lookback) replaces its row rather than adding another.
+ */
+export const WINDOW_MERGE_TARGET_QUERY = `MERGE INTO {{database}}.{{targetTable}} AS t
+USING (
+  SELECT count(*) AS orders, sum(amount) AS revenue, dt
+  FROM {{database}}.{{sourceTable}}
+  WHERE dt > {{watermark}} AND dt <= {{windowEnd}}
+  GROUP BY dt
+) AS s
+ON t.dt = s.dt
+WHEN MATCHED THEN UPDATE SET orders = s.orders, revenue = s.revenue
+WHEN NOT MATCHED THEN INSERT (orders, revenue, dt) VALUES (s.orders, s.revenue, s.dt)`;
+
 /** An Athena statement that adds orders to the source table (and their day's partition to the catalog). */
 export function insertOrdersQuery(databaseName: string, orders: Order[]): string {
   // The amount is cast to the column's own type, so the statement means the same in any engine.
@@ -122,6 +141,14 @@ export interface KeepDataStackProps extends StackProps {
    * @default - no watermark: the update query finds the newer days itself
    */
   readonly maxDaysPerQuery?: number;
+
+  /**
+   * With `maxDaysPerQuery`: the summary is an Iceberg table, merged one window at a time with a
+   * lookback of one day, and maintained by the Glue table optimizers the workflow turns on.
+   *
+   * @default false - a Hive summary
+   */
+  readonly icebergSummary?: boolean;
 }
 
 /**
@@ -215,11 +242,17 @@ export class KeepDataStack extends Stack {
       targetTableName: TARGET_TABLE_NAME,
       ...(props.maxDaysPerQuery === undefined
         ? { createTargetQuery: props.existingWorkGroup ? CREATE_ICEBERG_TARGET_QUERY : CREATE_TARGET_QUERY, updateTargetQuery: UPDATE_TARGET_QUERY }
-        : {
-          createTargetQuery: CREATE_EMPTY_TARGET_QUERY,
-          updateTargetQuery: WINDOW_UPDATE_TARGET_QUERY,
-          watermark: { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery },
-        }),
+        : props.icebergSummary
+          ? {
+            createTargetQuery: CREATE_EMPTY_ICEBERG_TARGET_QUERY,
+            updateTargetQuery: WINDOW_MERGE_TARGET_QUERY,
+            watermark: { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery, targetTableType: TargetTableType.ICEBERG, lookbackPartitions: 1 },
+          }
+          : {
+            createTargetQuery: CREATE_EMPTY_TARGET_QUERY,
+            updateTargetQuery: WINDOW_UPDATE_TARGET_QUERY,
+            watermark: { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery },
+          }),
       sourceDataLocations: [this.sourceDataLocation],
       targetDataLocation: this.targetDataLocation,
       resultsBucket: this.resultsBucket,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdentifier, quoteString } from './identifiers';
-import { tableLayout, TableLayout } from './table-layout';
+import { isIceberg, tableLayout, TableLayout } from './table-layout';
 import { duckdbType } from './types';
 import { GlueCatalog, GlueTable } from '../glue-catalog';
 import { LocalS3 } from '../local-s3';
@@ -15,8 +15,8 @@ export const ATHENA_CATALOG = 'awsdatacatalog';
  * that `db.table` and `"db"."table"` resolve as they do in Athena. A partitioned table also
  * gets `"db"."table$partitions"`, which lists its partitions from directory names alone, as
  * Athena answers it from the catalog without reading data files (empty for a table that uses
- * partition projection). (An Iceberg table's
- * `$partitions` has another shape in Athena, so it gets none: a query on it fails.)
+ * partition projection). A partitioned Iceberg table's `$partitions` has Athena's (Trino's)
+ * shape instead (see `icebergPartitionsQuery`).
  *
  * The views are recreated before each query: the files under a table change as queries run.
  */
@@ -40,7 +40,10 @@ export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueC
     }
     const files = parquetFiles(layout.dataDirectory);
     await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0)}`);
-    if (table.partitionKeys.length > 0) {
+    if (isIceberg(table) && layout.partitionColumns.length > 0) {
+      const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${icebergPartitionsQuery(layout, files)}`);
+    } else if (table.partitionKeys.length > 0) {
       const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, usesPartitionProjection(table) ? [] : files)}`);
     }
@@ -111,4 +114,42 @@ function partitionsQuery(table: GlueTable, files: string[]): string {
   const typed = keys.map((key, i) => `CAST(${columns[i]} AS ${duckdbType(key.type)}) AS ${quoteIdentifier(key.name)}`);
   const values = [...rows.values()].map((row) => `(${row.map((value) => quoteString(value)).join(', ')})`);
   return `SELECT ${typed.join(', ')} FROM (VALUES ${values.join(', ')}) AS partitions(${columns.join(', ')})`;
+}
+
+/**
+ * `$partitions` of a partitioned Iceberg table: one row per partition that has data files in
+ * the current snapshot, its values in a `partition` row with a field per identity-partitioned
+ * column, with `file_count` and `total_size`. Athena's guide says only that it "shows a table's
+ * current partitions" (https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg-table-metadata.html);
+ * the columns are those of Trino's Iceberg connector
+ * (https://trino.io/docs/current/connector/iceberg.html#partitions-table). Athena reads them from
+ * the table's manifests, never from a data file; here they come from the data files' directory
+ * names and sizes, so no file is opened. `record_count` and `data` (per-column bounds) would need
+ * the files' footers, which the local runner keeps no manifest of: they are not modelled, and a
+ * query that names them fails here rather than answer wrongly.
+ */
+function icebergPartitionsQuery(layout: TableLayout, files: string[]): string {
+  const keys = layout.partitionColumns;
+  const struct = `STRUCT(${keys.map((key) => `${quoteIdentifier(key.name)} ${duckdbType(key.type)}`).join(', ')})`;
+  const byPartition = new Map<string, { values: string[]; files: number; bytes: number }>();
+  for (const file of files) {
+    const segments = path.dirname(file).split(path.sep);
+    const values = keys.map((key) => {
+      const segment = segments.find((part) => part.startsWith(`${key.name}=`));
+      return segment === undefined ? undefined : decodeURIComponent(segment.slice(key.name.length + 1));
+    });
+    if (!values.every((value): value is string => value !== undefined)) continue;
+    const entry = byPartition.get(values.join('\u0000')) ?? { values, files: 0, bytes: 0 };
+    entry.files += 1;
+    entry.bytes += fs.statSync(path.join(layout.dataDirectory, file)).size;
+    byPartition.set(values.join('\u0000'), entry);
+  }
+  if (byPartition.size === 0) {
+    return `SELECT CAST(NULL AS ${struct}) AS "partition", CAST(NULL AS BIGINT) AS file_count, CAST(NULL AS BIGINT) AS total_size WHERE false`;
+  }
+  const columns = keys.map((_key, i) => `p${i}`);
+  const fields = keys.map((key, i) => `${quoteString(key.name)}: CAST(${columns[i]} AS ${duckdbType(key.type)})`);
+  const values = [...byPartition.values()].map((entry) => `(${entry.values.map((value) => quoteString(value)).join(', ')}, ${entry.files}, ${entry.bytes})`);
+  return `SELECT {${fields.join(', ')}} AS "partition", CAST(file_count AS BIGINT) AS file_count, CAST(total_size AS BIGINT) AS total_size`
+    + ` FROM (VALUES ${values.join(', ')}) AS partitions(${columns.join(', ')}, file_count, total_size)`;
 }

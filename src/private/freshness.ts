@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PropError } from './errors';
 import { quoteIdentifier } from './sql';
+import { targetValues } from './target-values';
 
 /** Where the workflow reports how far its target lags behind the source. */
 export const FRESHNESS_NAMESPACE = 'KeepDataUpToDate';
@@ -18,8 +19,10 @@ export interface LagWatermark {
   readonly sourceTableName: string;
   /** Whether the source's values come from its `$partitions`. */
   readonly partitionColumn: boolean;
-  /** Whether the target's newest value comes from its `$partitions`. */
+  /** Whether the target's newest value comes from its `$partitions` (a Hive target). */
   readonly targetPartitionMetadata: boolean;
+  /** Whether the target's newest value comes from the `partition` row of its `$partitions` (an Iceberg target). */
+  readonly icebergPartitionMetadata: boolean;
 }
 
 /**
@@ -34,7 +37,7 @@ export function lagColumn(databaseName: string, targetTableName: string, waterma
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(databaseName)}.${quoteIdentifier(name)}`;
-  const target = table(targetTableName, watermark.targetPartitionMetadata);
+  const target = targetValues(databaseName, targetTableName, watermark);
   const source = table(watermark.sourceTableName, watermark.partitionColumn);
   return `(SELECT count(*) FROM (SELECT ${column} FROM ${source} WHERE ${column} > (SELECT max(${column}) FROM ${target}) OR NOT EXISTS (SELECT 1 FROM ${target}) GROUP BY ${column})) AS lag`;
 }

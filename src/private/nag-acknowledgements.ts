@@ -197,3 +197,18 @@ function asArray<T = unknown>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/**
+ * Acknowledges the IAM5 findings of the table optimizers' role: objects under the target's
+ * prefix (the files compaction rewrites and retention and orphan-file deletion delete are known
+ * only when they run) and Glue's optimizer log groups, whose streams Glue names.
+ */
+export function acknowledgeMaintenanceWildcards(role: IConstruct, objectsArn: string, logGroupArns: string[]): void {
+  const stack = Stack.of(role);
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(objectsArn))}]`,
+    'Objects under the target table\'s prefix only: the Glue table optimizers rewrite and delete files whose names they find when they run, and nothing outside the prefix');
+  for (const arn of logGroupArns) {
+    acknowledge(role, `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(arn))}]`,
+      'The log streams of one AWS Glue table optimizer log group, which Glue names as it runs (https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html)');
+  }
+}

@@ -77,8 +77,10 @@ export function resolveWatermark(
   const columnType = watermark.columnType ?? WatermarkColumnType.STRING;
   if (watermark.initialValue !== undefined) validateWatermarkValue(name('watermark.initialValue'), columnType, watermark.initialValue);
   const initialValue = watermark.initialValue ?? LOWEST_VALUE[columnType];
-  // Iceberg's $partitions table describes partitions as a row, not as columns.
-  const targetPartitionMetadata = partitionColumn && (watermark.targetTableType ?? TargetTableType.HIVE) === TargetTableType.HIVE;
+  // Iceberg's $partitions table describes partitions as a row, not as columns (see targetValues).
+  const targetTableType = watermark.targetTableType ?? TargetTableType.HIVE;
+  const targetPartitionMetadata = partitionColumn && targetTableType === TargetTableType.HIVE;
+  const icebergPartitionMetadata = partitionColumn && targetTableType === TargetTableType.ICEBERG;
   if (targetPartitionMetadata && lookbackPartitions > 0 && columnType === WatermarkColumnType.TIMESTAMP) {
     // Hive escapes ':' in a timestamp partition's directory name, which the rewrite's S3 prefix would have to match.
     throw new PropError(`${name('watermark.lookbackPartitions')} cannot rewrite the partitions of a Hive target partitioned by a timestamp column; partition by a date or string column, or use an Iceberg target (TargetQueries.mergeNewerRows)`);
@@ -93,5 +95,6 @@ export function resolveWatermark(
     maxPartitionsPerQuery,
     lookbackPartitions,
     targetPartitionMetadata,
+    icebergPartitionMetadata,
   };
 }

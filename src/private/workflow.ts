@@ -12,6 +12,8 @@ import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
 import { lookbackValueQuery, newestValueQuery, quoteIdentifier } from './sql';
+import { EnableMaintenanceProps, enableMaintenance } from './table-maintenance';
+import { targetValues } from './target-values';
 import { WatermarkColumnType } from '../watermark';
 
 /** The transient Athena errors that a retry with backoff gets past. */
@@ -31,8 +33,10 @@ export interface ResolvedWatermark {
   readonly initialLiteral: string;
   readonly maxPartitionsPerQuery: number;
   readonly lookbackPartitions: number;
-  /** Whether the target's newest value can be read from Athena's `$partitions` metadata. */
+  /** Whether the target's newest value can be read from Athena's `$partitions` metadata of a Hive table. */
   readonly targetPartitionMetadata: boolean;
+  /** Whether the target's newest value can be read from the `partition` row of an Iceberg table's `$partitions`. */
+  readonly icebergPartitionMetadata: boolean;
 }
 
 export interface WorkflowProps {
@@ -65,11 +69,13 @@ export interface WorkflowProps {
    * target at a location of its own before its windows (see `useExecutionLocation`).
    */
   readonly executionLocationsUnder?: string;
+  /** The target's Glue table optimizers, when the workflow turns them on (see `enableMaintenance`). */
+  readonly maintenance?: EnableMaintenanceProps;
 }
 
 /**
  * The workflow's states, top to bottom as in the diagram:
- * [guard] → Get Target Table →(not found) Create Target Table → [watermark loop →] Update Target Table.
+ * [guard] → Get Target Table →(not found) Create Target Table → [Get Maintenance →(not found) Enable …] → [watermark loop →] Update Target Table.
  */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
   const query = (id: string, queryString: string, comment: string, resultPath: string) =>
@@ -106,8 +112,9 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   } else {
     load = watermarkLoop(scope, props, watermark, query);
   }
-  getTarget.next(load);
-  createTarget.next(load);
+  const afterTarget = props.maintenance ? enableMaintenance(scope, props.maintenance, load) : load;
+  getTarget.next(afterTarget);
+  createTarget.next(afterTarget);
 
   if (!props.stateMachineArnForGuard) return getTarget;
   const guarded = props.lockTable
@@ -147,7 +154,7 @@ function watermarkLoop(
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
-  const target = table(props.targetTableName, watermark.targetPartitionMetadata);
+  const target = targetValues(props.databaseName, props.targetTableName, watermark);
   const readResult = (id: string, queryPath: string, resultPath: string, maxResults = 2) => new tasks.CallAwsService(scope, id, {
     service: 'athena',
     action: 'getQueryResults',

@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createExampleApp, EXAMPLE_TARGET } from '../local/app';
+import { ResolvedStateMachine, synthesizeStateMachine } from '../local/definition';
+import { LocalAws } from '../local/local-aws';
+import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
+import { namedError } from '../local/task-handlers';
+import { TargetQueries } from '../src';
+
+const ENABLE_STATES = ['Enable Compaction', 'Enable Snapshot Retention', 'Enable Orphan File Deletion'];
+
+let merge: ResolvedStateMachine;
+let aws: LocalAws;
+
+beforeAll(() => {
+  merge = synthesizeStateMachine(createExampleApp({
+    queries: TargetQueries.mergeNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'customer', 'amount', 'dt'] }),
+  }).app);
+});
+
+beforeEach(async () => {
+  aws = await LocalAws.create(fs.mkdtempSync(path.join(os.tmpdir(), 'keep-data-up-to-date-maintenance-')));
+  await createSampleSource(aws, days('2026-01-01', 3), 20);
+});
+
+afterEach(() => {
+  aws.close();
+  fs.rmSync(aws.dataDir, { recursive: true, force: true });
+});
+
+const optimizers = () => aws.tableOptimizers.list().map((optimizer) => `${optimizer.databaseName}.${optimizer.tableName}:${optimizer.type}`).sort();
+const expected = ['compaction', 'orphan_file_deletion', 'retention'].map((type) => `${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}:${type}`);
+
+test('the first execution turns maintenance on after creating the target; later ones only check it', async () => {
+  // WHEN the workflow runs twice, a day arriving in between
+  const first = await aws.startExecution(merge);
+  await addSourcePartitions(aws, ['2026-01-04'], 20);
+  const second = await aws.startExecution(merge);
+
+  // THEN the first created the target, then the three optimizers, once each
+  expect(first.status).toBe('SUCCEEDED');
+  const entered = first.statesEntered;
+  expect(entered.indexOf('Get Maintenance')).toBeGreaterThan(entered.indexOf('Create Target Table'));
+  expect(entered.filter((state) => ENABLE_STATES.includes(state))).toEqual(ENABLE_STATES);
+  expect(optimizers()).toEqual(expected);
+  // AND the second found them and enabled nothing
+  expect(second.status).toBe('SUCCEEDED');
+  expect(second.statesEntered).toContain('Get Maintenance');
+  expect(second.statesEntered.filter((state) => ENABLE_STATES.includes(state))).toEqual([]);
+  expect(optimizers()).toEqual(expected);
+  // AND each optimizer runs as one role, the retention keeps 5 days, orphan-file deletion looks under the target only
+  const byType = Object.fromEntries(aws.tableOptimizers.list().map((optimizer) => [optimizer.type, optimizer.configuration]));
+  expect(new Set(Object.values(byType).map((configuration) => configuration.RoleArn)).size).toBe(1);
+  expect(byType.retention.RetentionConfiguration.IcebergConfiguration.SnapshotRetentionPeriodInDays).toBe(5);
+  expect(byType.orphan_file_deletion.OrphanFileDeletionConfiguration.IcebergConfiguration.Location).toBe(`s3://${SAMPLE_SOURCE.bucketName}/${EXAMPLE_TARGET.prefix}`);
+});
+
+test('an execution that failed halfway through enabling is finished by the next, past the optimizer that exists', async () => {
+  // GIVEN Glue refuses the retention optimizer once (a permanent error, not retried)
+  const create = aws.handlers['aws-sdk:glue:createTableOptimizer'];
+  let refused = false;
+  aws.handlers['aws-sdk:glue:createTableOptimizer'] = (input, state) => {
+    if (input.Type === 'retention' && !refused) {
+      refused = true;
+      throw namedError('Glue.AccessDeniedException', 'not allowed, this once');
+    }
+    return create(input, state);
+  };
+
+  // WHEN the workflow runs, fails, and runs again
+  const failed = await aws.startExecution(merge);
+  expect(failed.status).toBe('FAILED');
+  expect(optimizers()).toEqual([expected[0]]);
+  const next = await aws.startExecution(merge);
+
+  // THEN the next execution went past the compaction optimizer that existed and created the other two
+  expect(next.status).toBe('SUCCEEDED');
+  expect(next.statesEntered.filter((state) => ENABLE_STATES.includes(state))).toEqual(ENABLE_STATES);
+  expect(optimizers()).toEqual(expected);
+  expect(await aws.query(`SELECT count(*) AS n FROM ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}`)).toEqual([{ n: '60' }]);
+});
