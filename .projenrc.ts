@@ -82,7 +82,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // integ-runner copies bundled assets into each snapshot; the templates are what is compared.
-  gitignore: ['/cdk.out/', '/local/.data/', '/local/lib/', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
+  gitignore: ['/cdk.out/', '/local/.data/', '/local/lib/', '.cdk-keep-data-up-to-date/', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
   eslintOptions: {
     // One program for every TypeScript file in the repository, so that a directory without a
     // tsconfig.json of its own is linted with type information like the rest.
