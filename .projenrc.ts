@@ -202,6 +202,15 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('bench:local', {
+  description: 'Prints how fast the local command answers on the example app: time to the first execution\'s result, time per later execution',
+  env: offlineAws,
+  steps: [
+    { spawn: localBuild.name },
+    { exec: 'ts-node --project tsconfig.dev.json bench/local-command.ts', receiveArgs: true },
+  ],
+});
+
 project.addTask('conformance', {
   description: 'Runs the documented Trino results of test/conformance on the local runner and prints N correct, N refused, N different',
   env: offlineAws,

@@ -95,9 +95,9 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
       if (event.type === 'ExecutionStarted') write(`\nExecution ${++number} of ${executions}`);
       printer(event);
     },
+    onExecution: (execution, i) => write(summary(i, execution)),
   });
-  write(`Workflow ${run.workflow.constructPath}: ${run.target.name} from ${run.sourceTables.map((table) => `${table.databaseName}.${table.tableName} (${table.format}, ${table.rows} rows)`).join(', ')}`);
-  run.executions.forEach((execution, i) => write(summary(i + 1, execution)));
+  write(`\nWorkflow ${run.workflow.constructPath}: ${run.target.name} from ${run.sourceTables.map((table) => `${table.databaseName}.${table.tableName} (${table.format}, ${table.rows} rows)`).join(', ')}`);
   if (run.target.directory) write(`Target files: ${path.relative(process.cwd(), run.target.directory) || '.'} (${run.target.rows.length} rows)`);
   return run.executions.every((execution) => execution.status === 'SUCCEEDED') ? 0 : 1;
 }

@@ -21,6 +21,8 @@ export interface RunLocallyOptions {
   readonly executions?: number;
   /** Called with each execution event as it happens. @default - none */
   readonly onEvent?: (event: EventLog) => void;
+  /** Called as each execution ends, with what it did and its number (from 1). @default - none */
+  readonly onExecution?: (execution: LocalExecution, number: number) => void;
 }
 
 /** One local execution of the workflow. */
@@ -80,7 +82,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
       const before = await countTarget();
       const result = await aws.startExecution(machine, { onEvent: options.onEvent });
       const after = result.status === 'SUCCEEDED' ? await countTarget() : before;
-      results.push({
+      const execution: LocalExecution = {
         status: result.status,
         path: result.statesEntered,
         // The state the construct names its CTAS (src/private/workflow.ts).
@@ -90,7 +92,9 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
         durationMillis: result.durationMillis,
         error: result.error,
         cause: result.cause && reasonOf(result.cause),
-      });
+      };
+      results.push(execution);
+      options.onExecution?.(execution, i + 1);
       if (result.status !== 'SUCCEEDED') break;
     }
     const table = aws.catalog.getTable(workflow.databaseName, workflow.targetTableName);
