@@ -172,6 +172,13 @@ const localBuild = project.addTask('local:build', {
 });
 // The command's tests run its compiled JavaScript.
 project.testTask.prependSpawn(localBuild);
+project.addTask('package:local', {
+  description: `Packs ${LOCAL_PACKAGE_NAME} (compiled JavaScript, its README) into dist/local/`,
+  steps: [
+    { spawn: localBuild.name },
+    { exec: 'mkdir -p dist/local && npm pack ./local --pack-destination dist/local' },
+  ],
+});
 
 // `--parallel-regions` takes a list: written with '=', it cannot swallow a test name passed after it.
 const integArgs = '--directory integ --language typescript --parallel-regions=us-east-1';

@@ -113,7 +113,8 @@ async function convertText(
   }
   const schema = readSchema(schemaFile);
   const partitionNames = partitionNamesOf(tableDir, input.files[0]);
-  const glob = quoteString(path.join(tableDir, '**', input.format === 'csv' ? '*.csv' : '*.json*'));
+  // The files by name, so that schema.json is never read as data.
+  const glob = `[${input.files.map(quoteString).join(', ')}]`;
   const options = `hive_partitioning = ${partitionNames.length > 0}, hive_types_autocast = false`;
   const untyped = input.format === 'csv'
     ? `read_csv(${glob}, header = true, all_varchar = true, ${options})`

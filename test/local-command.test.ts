@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { synthesizeAnalyticsApp, writeCsvOrders, writeParquetOrders } from './local-package-app';
+import { FIXTURE_ORDERS, synthesizeAnalyticsApp, writeCsvOrders, writeParquetOrders } from './local-package-app';
+import { runLocally } from 'cdk-keep-data-up-to-date-local';
 
 /** The command as the package's `bin` runs it: compiled JavaScript (`npx projen local:build` first). */
 const COMMAND = path.join(__dirname, '..', 'local', 'bin', 'cdk-keep-data-up-to-date-local.js');
@@ -93,6 +94,31 @@ test('run reads CSV with a schema.json as it reads Parquet', () => {
   expect(result.stdout).toMatch(/Execution 1 SUCCEEDED: target created; 3 rows added/);
 });
 
+test('runLocally reads JSON lines with a schema.json, partitioned by key=value/ directories', async () => {
+  // GIVEN the orders as JSON lines, one file per day in dt=…/ directories
+  const jsonDir = path.join(workDir, 'json');
+  for (const order of FIXTURE_ORDERS) {
+    const dayDir = path.join(jsonDir, 'sales', 'orders', `dt=${order.dt}`);
+    fs.mkdirSync(dayDir, { recursive: true });
+    fs.appendFileSync(path.join(dayDir, 'orders.jsonl'), `${JSON.stringify({ order_id: order.order_id, customer: order.customer, amount: Number(order.amount) })}\n`);
+  }
+  fs.writeFileSync(path.join(jsonDir, 'sales', 'orders', 'schema.json'), JSON.stringify({
+    columns: [{ name: 'order_id', type: 'string' }, { name: 'customer', type: 'string' }, { name: 'amount', type: 'decimal(10,2)' }],
+    partitionKeys: [{ name: 'dt', type: 'string' }],
+  }));
+
+  // WHEN
+  const result = await runLocally({ assembly, construct: 'Analytics/DailySales', data: jsonDir, executions: 1 });
+
+  // THEN
+  expect(result.sourceTables).toEqual([expect.objectContaining({ format: 'json', rows: 3, partitionKeys: [{ name: 'dt', type: 'string' }] })]);
+  expect(result.executions.map((execution) => [execution.status, execution.createdTarget, execution.rowsAdded])).toEqual([['SUCCEEDED', true, 2]]);
+  expect([...result.target.rows].sort((a, b) => a.dt!.localeCompare(b.dt!))).toEqual([
+    { orders: '2', total: '15.00', dt: '2026-01-01' },
+    { orders: '1', total: '7.25', dt: '2026-01-02' },
+  ]);
+});
+
 test('run exits 1 when a query fails, with Athena\'s reason', () => {
   // WHEN
   const result = run('run', failingAssembly, '--data', dataDir, '--construct', 'Analytics/DailySales');
@@ -139,6 +165,17 @@ describe('bad input gets a clear error, exit status 2 and no stack trace', () =>
     expectUsageError(
       run('run', assembly, '--data', csvDir, '--construct', 'Analytics/DailySales'),
       /schema\.json does not match the files of sales\.orders: the files have no column price; schema\.json has no column amount/,
+    );
+  });
+
+  test('fails when a value in the files is not of its schema.json type', () => {
+    const csvDir = path.join(workDir, 'csv-bad-value');
+    writeCsvOrders(csvDir);
+    const file = path.join(csvDir, 'sales', 'orders', 'orders.csv');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('10.50', 'ten'));
+    expectUsageError(
+      run('run', assembly, '--data', csvDir, '--construct', 'Analytics/DailySales'),
+      /The files of sales\.orders do not match the types in .*schema\.json: .*ten/,
     );
   });
 
