@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { FIXTURE_ORDERS, synthesizeAnalyticsApp, writeCsvOrders, writeParquetOrders } from './local-package-app';
-import { runLocally } from 'cdk-keep-data-up-to-date-local';
+import { KeepDataUpToDate } from '../src';
+import { findWorkflows, runLocally } from 'cdk-keep-data-up-to-date-local';
 
 /** The command as the package's `bin` runs it: compiled JavaScript (`npx projen local:build` first). */
 const COMMAND = path.join(__dirname, '..', 'local', 'bin', 'cdk-keep-data-up-to-date-local.js');
@@ -92,6 +94,27 @@ test('run reads CSV with a schema.json as it reads Parquet', () => {
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/sales\.orders \(csv, 3 rows\)/);
   expect(result.stdout).toMatch(/Execution 1 SUCCEEDED: target created; 3 rows added/);
+});
+
+test('findWorkflows finds a workflow in a stage, by its construct path', () => {
+  // GIVEN an app whose stack is in a stage (a nested cloud assembly)
+  const app = new App({ outdir: path.join(workDir, 'staged.out') });
+  const stack = new Stack(new Stage(app, 'Prod'), 'Analytics');
+  new KeepDataUpToDate(stack, 'DailySales', {
+    databaseName: 'sales',
+    sourceTableNames: ['orders'],
+    targetTableName: 'daily_sales',
+    createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM {{database}}.orders',
+    updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM {{database}}.orders',
+  });
+
+  // WHEN
+  const workflows = findWorkflows(app.synth().directory);
+
+  // THEN
+  expect(workflows.map((workflow) => [workflow.constructPath, workflow.stackId, workflow.targetTableName])).toEqual([
+    ['Prod/Analytics/DailySales', expect.stringMatching(/^ProdAnalytics/), 'daily_sales'],
+  ]);
 });
 
 test('runLocally reads JSON lines with a schema.json, partitioned by key=value/ directories', async () => {
