@@ -8,6 +8,17 @@ const MIN_CDK_VERSION = '2.257.0';
 const INTEG_RUNNER_VERSION = '2.197.10';
 const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 
+/**
+ * What the local runner package (local/) needs at run time. The construct library never depends
+ * on it, so a CDK app does not install DuckDB; the repository installs them as dev dependencies.
+ */
+const LOCAL_RUNNER_DEPENDENCIES = {
+  'aws-local-stepfunctions': '3.0.0',
+  '@duckdb/node-api': '^1.5.6-r.1',
+  '@polyglot-sql/sdk': '0.12.1',
+};
+const LOCAL_PACKAGE_NAME = 'cdk-keep-data-up-to-date-local';
+
 /** Environment for every task that compiles: jsii would otherwise ask the network for its support policy. */
 const quietJsii = {
   JSII_SILENCE_SUPPORT_WARNING: '1',
@@ -49,9 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
-    'aws-local-stepfunctions@3.0.0',
-    '@duckdb/node-api@^1.5.6-r.1',
-    '@polyglot-sql/sdk@0.12.1',
+    ...Object.entries(LOCAL_RUNNER_DEPENDENCIES).map(([name, version]) => `${name}@${version}`),
   ],
 
   // Every jsii language; the release workflow builds and publishes them.
@@ -73,7 +82,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // integ-runner copies bundled assets into each snapshot; the templates are what is compared.
-  gitignore: ['/cdk.out/', '/local/.data/', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
+  gitignore: ['/cdk.out/', '/local/.data/', '/local/lib/', '.cdk-keep-data-up-to-date/', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
   eslintOptions: {
     // One program for every TypeScript file in the repository, so that a directory without a
     // tsconfig.json of its own is linted with type information like the rest.
@@ -85,6 +94,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     jestConfig: {
       testTimeout: 60_000,
+      // Tests import the local runner by its package name, as a user's test does.
+      moduleNameMapper: { [`^${LOCAL_PACKAGE_NAME}$`]: '<rootDir>/local/index.ts' },
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/local/lib/'],
     },
   },
 });
@@ -94,9 +106,45 @@ const project = new awscdk.AwsCdkConstructLibrary({
 new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
-    compilerOptions: { rootDir: '.', noEmit: true },
+    compilerOptions: { rootDir: '.', noEmit: true, paths: { [LOCAL_PACKAGE_NAME]: ['./local/index.ts'] } },
     include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
-    exclude: ['node_modules', 'integ/**/*.snapshot/**'],
+    exclude: ['node_modules', 'integ/**/*.snapshot/**', 'local/lib/**'],
+  },
+});
+
+// The local runner is a package of its own (local/): its package.json, and a build that emits
+// the JavaScript its command runs, so that nothing is compiled when the command starts.
+new JsonFile(project, 'local/package.json', {
+  obj: {
+    name: LOCAL_PACKAGE_NAME,
+    version: '0.0.0',
+    description: 'Runs a KeepDataUpToDate workflow from a synthesized CDK app (any language) on your machine: Step Functions, Glue and Athena replaced by aws-local-stepfunctions and DuckDB. No AWS account needed.',
+    license: 'Apache-2.0',
+    repository: { type: 'git', url: project.package.manifest.repository?.url, directory: 'local' },
+    main: 'lib/index.js',
+    types: 'lib/index.d.ts',
+    bin: { [LOCAL_PACKAGE_NAME]: 'bin/cdk-keep-data-up-to-date-local.js' },
+    files: ['lib/**/*.js', 'lib/**/*.d.ts', 'bin/', 'README.md'],
+    engines: { node: '>= 20.0.0' },
+    dependencies: LOCAL_RUNNER_DEPENDENCIES,
+    // Only for the type of `synthesizeStateMachine`'s app: a CDK app in TypeScript has it anyway.
+    peerDependencies: { 'aws-cdk-lib': `^${MIN_CDK_VERSION}` },
+    peerDependenciesMeta: { 'aws-cdk-lib': { optional: true } },
+  },
+});
+// The repository's example app and its runner are not part of the package: they use the
+// construct library and the repository's dependencies.
+project.eslint?.addOverride({
+  files: ['local/app.ts', 'local/main.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, packageDir: ['.'] }] },
+});
+new JsonFile(project, 'local/tsconfig.build.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '.', outDir: 'lib', noEmit: false, declaration: true, inlineSourceMap: false, inlineSources: false, sourceMap: true },
+    // The entry point and what it imports; the repository's example app (app.ts, main.ts) is not part of the package.
+    files: ['index.ts'],
+    include: [],
   },
 });
 
@@ -117,6 +165,20 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.prependSpawn(typecheck);
+
+const localBuild = project.addTask('local:build', {
+  description: `Compiles the local runner package (local/, ${LOCAL_PACKAGE_NAME}) to JavaScript in local/lib/`,
+  exec: 'tsc -p local/tsconfig.build.json',
+});
+// The command's tests run its compiled JavaScript.
+project.testTask.prependSpawn(localBuild);
+project.addTask('package:local', {
+  description: `Packs ${LOCAL_PACKAGE_NAME} (compiled JavaScript, its README) into dist/local/`,
+  steps: [
+    { spawn: localBuild.name },
+    { exec: 'mkdir -p dist/local && npm pack ./local --pack-destination dist/local' },
+  ],
+});
 
 // `--parallel-regions` takes a list: written with '=', it cannot swallow a test name passed after it.
 const integArgs = '--directory integ --language typescript --parallel-regions=us-east-1';
@@ -145,6 +207,15 @@ project.addTask('bench', {
   env: offlineAws,
   exec: 'ts-node --project tsconfig.dev.json bench/incremental.ts',
   receiveArgs: true,
+});
+
+project.addTask('bench:local', {
+  description: 'Prints how fast the local command answers on the example app: time to the first execution\'s result, time per later execution',
+  env: offlineAws,
+  steps: [
+    { spawn: localBuild.name },
+    { exec: 'ts-node --project tsconfig.dev.json bench/local-command.ts', receiveArgs: true },
+  ],
 });
 
 project.addTask('conformance', {

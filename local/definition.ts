@@ -1,4 +1,4 @@
-import { App, Stage } from 'aws-cdk-lib';
+import type { App, Stage } from 'aws-cdk-lib';
 import { CfnIntrinsics, LOCAL_PSEUDO_PARAMETERS, localName, PseudoParameters } from './cfn-intrinsics';
 import type { StateMachineDefinition } from './step-functions';
 

@@ -1,5 +1,5 @@
+import { integrationOf, TaskHandlers } from './integrations';
 import { EventLog, ExecutionAbortedError, ExecutionError, JSONValue, StateMachine, StateMachineDefinition } from './step-functions';
-import { integrationOf, TaskHandlers } from './task-handlers';
 
 export interface ExecuteOptions {
   /** Local handlers by integration; every Task state's integration must have one. */

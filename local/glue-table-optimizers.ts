@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { GlueCatalog } from './glue-catalog';
-import { namedError } from './task-handlers';
+import { namedError } from './integrations';
 
 /** A Glue `CreateTableOptimizer` request, as the workflow sends it. */
 export interface CreateTableOptimizerInput {

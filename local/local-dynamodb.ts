@@ -1,4 +1,4 @@
-import { namedError } from './task-handlers';
+import { namedError } from './integrations';
 
 /** A DynamoDB attribute value in its wire form: `{ S: 'text' }` or `{ N: '12' }`. */
 export type AttributeValue = { readonly S: string } | { readonly N: string };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ResolvedStateMachine } from './definition';
 import { execute, ExecuteOptions, ExecutionResult } from './executor';
-import { namedError } from './task-handlers';
+import { namedError } from './integrations';
 
 /** An execution as Step Functions' ListExecutions lists it. */
 export interface ExecutionListItem {

@@ -1,16 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createExampleApp, EXAMPLE_TARGET } from './app';
-import { ResolvedStateMachine, synthesizeStateMachine } from './definition';
-import { ExecutionResult } from './executor';
-import { LocalAws } from './local-aws';
-import { progressPrinter } from './progress';
-import { queryReads } from './query-reads';
+import { ExecutionResult, LocalAws, progressPrinter, queryReads, ResolvedStateMachine, synthesizeStateMachine } from './index';
 import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from './sample-data';
 import { TargetQueries } from '../src';
 
 /**
- * Synthesizes the example app, then runs its workflow twice against sample data on local
+ * The repository's demonstration of the local runner package (`./index`, published as
+ * cdk-keep-data-up-to-date-local): synthesizes the example app, then runs its workflow twice against sample data on local
  * disk (local/.data/, recreated each time): the first run creates the target table, the second
  * adds only the day that arrived in between. With `--watermark`, the app uses
  * `TargetQueries.appendNewerRows`: a watermark step, then windowed inserts.

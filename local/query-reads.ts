@@ -2,7 +2,7 @@ import type { FileRead } from './athena/file-reads';
 import type { LocalAthena } from './athena/local-athena';
 import type { ResolvedStateMachine } from './definition';
 import type { ExecutionResult } from './executor';
-import { integrationOf } from './task-handlers';
+import { integrationOf } from './integrations';
 
 /** One Athena query an execution ran, and what the engine read for it. */
 export interface QueryReads {

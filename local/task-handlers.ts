@@ -1,41 +1,28 @@
-import { QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
+import { LocalAthena, QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
 import { GlueCatalog } from './glue-catalog';
-import type { CreateTableOptimizerInput, GetTableOptimizerInput } from './glue-table-optimizers';
-import type { LocalAws } from './local-aws';
-import type { PutMetricDataInput } from './local-cloudwatch';
-import type { GetItemInput, UpdateItemInput } from './local-dynamodb';
-import type { DeleteObjectsInput, ListObjectsV2Input } from './local-s3';
+import type { CreateTableOptimizerInput, GetTableOptimizerInput, LocalTableOptimizers } from './glue-table-optimizers';
+import { namedError, TaskHandlers } from './integrations';
+import type { LocalCloudWatch, PutMetricDataInput } from './local-cloudwatch';
+import type { GetItemInput, LocalDynamoDb, UpdateItemInput } from './local-dynamodb';
+import type { LocalExecutions } from './local-executions';
+import type { DeleteObjectsInput, ListObjectsV2Input, LocalS3 } from './local-s3';
 
-/** Where a Task state runs: its name and its `Resource`. */
-export interface TaskState {
-  readonly stateName: string;
-  readonly resource: string;
+export { integrationOf, namedError, TaskHandler, TaskHandlers, TaskState } from './integrations';
+
+/** The local services the handlers answer with. */
+export interface LocalServices {
+  readonly athena: LocalAthena;
+  readonly catalog: GlueCatalog;
+  readonly executions: LocalExecutions;
+  readonly dynamodb: LocalDynamoDb;
+  readonly cloudwatch: LocalCloudWatch;
+  readonly s3: LocalS3;
+  readonly tableOptimizers: LocalTableOptimizers;
 }
 
-/** Answers a Task state locally: gets the state's effective input, returns its result or throws a named error. */
-export type TaskHandler = (input: any, state: TaskState) => unknown;
-
-/**
- * Local handlers by Step Functions integration, as `integrationOf` names it:
- * `aws-sdk:<service>:<action>` for SDK integrations, `<service>:<action>[.sync]` for optimized ones.
- */
-export type TaskHandlers = Record<string, TaskHandler>;
-
-/** The integration a Task resource ARN names (`arn:aws:states:::athena:startQueryExecution.sync` → `athena:startQueryExecution.sync`). */
-export function integrationOf(resource: string): string {
-  const match = /^arn:[^:]+:states:::(.+)$/.exec(resource);
-  return match ? match[1] : resource;
-}
-
-/** An error that Step Functions' Retry and Catch match by `name`. */
-export function namedError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
 
 /** Handlers for the integrations the workflow uses, answered by the local catalog and engine. */
-export function localTaskHandlers(aws: LocalAws): TaskHandlers {
+export function localTaskHandlers(aws: LocalServices): TaskHandlers {
   const getQueryResults = (input: { QueryExecutionId: string; MaxResults?: number }) => {
     const resultSet = aws.athena.queryResults(input.QueryExecutionId);
     if (!resultSet) {

@@ -27,6 +27,9 @@ import { buildWorkflow, ResolvedWatermark } from './private/workflow';
 import { TargetQueries } from './target-queries';
 import { WatermarkOptions } from './watermark';
 
+/** The key of the state machine's template metadata that the local runner reads. */
+const LOCAL_RUN_METADATA_KEY = 'cdk-keep-data-up-to-date';
+
 /**
  * Properties of a `KeepDataUpToDate` workflow.
  */
@@ -302,6 +305,7 @@ export class KeepDataUpToDate extends Construct {
     this.lockTable = statements.watermark && (props.skipWhenRunning ?? true) ? this.createLockTable() : undefined;
     this.maintenanceRole = statements.maintenance && this.createMaintenanceRole(props);
     this.stateMachine = this.createStateMachine(props, statements, results);
+    this.describeForLocalRuns(props);
     this.failedExecutionsAlarm = this.createFailedExecutionsAlarm(props);
     this.freshnessAlarm = statements.watermark && this.createFreshnessAlarm(props);
     this.schedule = props.schedule && this.createSchedule(props, props.schedule);
@@ -555,6 +559,21 @@ export class KeepDataUpToDate extends Construct {
       timeout: props.timeout,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ERROR, includeExecutionData: false },
+    });
+  }
+
+  /**
+   * Marks the state machine in the template, so that the local runner (cdk-keep-data-up-to-date-local)
+   * finds each instance in a cloud assembly by its construct path and knows its tables. A resource's
+   * `Metadata` attribute holds structured data that CloudFormation does not validate
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-metadata.html).
+   */
+  private describeForLocalRuns(props: KeepDataUpToDateProps): void {
+    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(LOCAL_RUN_METADATA_KEY, {
+      constructPath: this.node.path,
+      databaseName: props.databaseName,
+      targetTableName: props.targetTableName,
+      sourceTableNames: [...props.sourceTableNames],
     });
   }
 

@@ -1,0 +1,10 @@
+export { runLocally, RunLocallyOptions, LocalRun, LocalExecution, RUN_DIR } from './run-locally';
+export { findWorkflows, chooseWorkflow, WorkflowInAssembly, LOCAL_RUN_METADATA_KEY } from './cloud-assembly';
+export { loadSourceTables, LoadedTable, TableSchemaFile, SCHEMA_FILE } from './data-lake';
+export { UsageError } from './usage-error';
+export { LocalAws, LocalStartOptions } from './local-aws';
+export { ResolvedStateMachine, stateMachinesOf, stateMachineOf, synthesizeStateMachine } from './definition';
+export { ExecutionResult } from './executor';
+export { progressPrinter } from './progress';
+export { queryReads, QueryReads } from './query-reads';
+export { main } from './cli';

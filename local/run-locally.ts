@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './cloud-assembly';
+import { loadSourceTables, LoadedTable } from './data-lake';
+import { LocalAws } from './local-aws';
+import { queryReads } from './query-reads';
+import type { EventLog } from './step-functions';
+import { UsageError } from './usage-error';
+
+/** The directory, inside the data directory, that holds the local S3, catalog and engine of a run. */
+export const RUN_DIR = '.cdk-keep-data-up-to-date';
+
+export interface RunLocallyOptions {
+  /** The cloud assembly directory `cdk synth` writes (usually `cdk.out`). */
+  readonly assembly: string;
+  /** The construct path of the `KeepDataUpToDate` to run. @default - the only one in the assembly */
+  readonly construct?: string;
+  /** The directory of source tables, `<database>/<table>/`. Each run starts afresh in `<data>/.cdk-keep-data-up-to-date/`. */
+  readonly data: string;
+  /** How many executions to run, one after the other. @default 2 (the first creates the target, the second updates it) */
+  readonly executions?: number;
+  /** Called with each execution event as it happens. @default - none */
+  readonly onEvent?: (event: EventLog) => void;
+  /** Called as each execution ends, with what it did and its number (from 1). @default - none */
+  readonly onExecution?: (execution: LocalExecution, number: number) => void;
+}
+
+/** One local execution of the workflow. */
+export interface LocalExecution {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  /** The states entered, in order: the execution's path through the workflow. */
+  readonly path: string[];
+  /** Whether this execution created the target table (else it updated it, or failed). */
+  readonly createdTarget: boolean;
+  /** Rows the target gained. */
+  readonly rowsAdded: number;
+  /** Bytes the execution's Athena queries read (their DataScannedInBytes). */
+  readonly bytesRead: number;
+  readonly durationMillis: number;
+  /** The error of a failed execution, e.g. `States.TaskFailed`. */
+  readonly error?: string;
+  /** Why it failed: for a failed query, Athena's reason. */
+  readonly cause?: string;
+}
+
+/** What a local run did. */
+export interface LocalRun {
+  readonly workflow: Omit<WorkflowInAssembly, 'machine'>;
+  readonly sourceTables: LoadedTable[];
+  readonly executions: LocalExecution[];
+  /** The target table after the last execution. */
+  readonly target: {
+    /** `database.table`. */
+    readonly name: string;
+    /** Where its files are on disk (under the data directory). */
+    readonly directory: string;
+    /** Its rows, each column's value as text (as Athena's GetQueryResults gives it), in no particular order. */
+    readonly rows: Array<Record<string, string | undefined>>;
+  };
+}
+
+/**
+ * Runs a synthesized `KeepDataUpToDate` on this machine: loads the source tables from `data`,
+ * then runs the workflow `executions` times with aws-local-stepfunctions and DuckDB in place of
+ * Step Functions, Glue and Athena, and reads the target.
+ */
+export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> {
+  const executions = options.executions ?? 2;
+  if (!Number.isInteger(executions) || executions < 1) throw new UsageError(`executions must be a whole number of at least 1 (got ${options.executions})`);
+  const { machine, ...workflow } = chooseWorkflow(findWorkflows(options.assembly), options.assembly, options.construct);
+  const runDir = path.join(options.data, RUN_DIR);
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const aws = await LocalAws.create(runDir);
+  try {
+    const sourceTables = await loadSourceTables(aws, options.data, workflow.databaseName, workflow.sourceTableNames);
+    const targetName = `${workflow.databaseName}.${workflow.targetTableName}`;
+    const countTarget = async () => (aws.catalog.getTable(workflow.databaseName, workflow.targetTableName)
+      ? Number((await aws.query(`SELECT count(*) AS n FROM ${targetName}`))[0].n)
+      : 0);
+    const results: LocalExecution[] = [];
+    for (let i = 0; i < executions; i++) {
+      const before = await countTarget();
+      const result = await aws.startExecution(machine, { onEvent: options.onEvent });
+      const after = result.status === 'SUCCEEDED' ? await countTarget() : before;
+      const execution: LocalExecution = {
+        status: result.status,
+        path: result.statesEntered,
+        // The state the construct names its CTAS (src/private/workflow.ts).
+        createdTarget: result.status === 'SUCCEEDED' && result.statesEntered.includes('Create Target Table'),
+        rowsAdded: after - before,
+        bytesRead: queryReads(aws.athena, machine, result).reduce((sum, query) => sum + query.bytesRead, 0),
+        durationMillis: result.durationMillis,
+        error: result.error,
+        cause: result.cause && reasonOf(result.cause),
+      };
+      results.push(execution);
+      options.onExecution?.(execution, i + 1);
+      if (result.status !== 'SUCCEEDED') break;
+    }
+    const table = aws.catalog.getTable(workflow.databaseName, workflow.targetTableName);
+    return {
+      workflow,
+      sourceTables,
+      executions: results,
+      target: {
+        name: targetName,
+        directory: table ? aws.s3.pathOf(table.location) : '',
+        rows: table ? await aws.query(`SELECT * FROM ${targetName}`) : [],
+      },
+    };
+  } finally {
+    aws.close();
+  }
+}
+
+/** A failed `.sync` query's cause is its GetQueryExecution response: its state change reason says why. */
+function reasonOf(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { QueryExecution?: { Status?: { StateChangeReason?: string } } };
+    return parsed.QueryExecution?.Status?.StateChangeReason ?? cause;
+  } catch {
+    return cause;
+  }
+}

@@ -1,0 +1,35 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The package README's fenced blocks of a language, in order. */
+function blocks(language: string): string[] {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'local', 'README.md'), 'utf8');
+  return [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]);
+}
+
+const read = (file: string) => fs.readFileSync(path.join(__dirname, file), 'utf8');
+
+/** The import lines sorted: the linter orders the repository's imports by its own groups. */
+const importsSorted = (code: string) => {
+  const lines = code.split('\n');
+  const imports = lines.filter((line) => line.startsWith('import ')).sort();
+  return [...imports, ...lines.filter((line) => !line.startsWith('import '))].join('\n');
+};
+
+test('the package README\'s test is the test the repository runs (test/local-example.test.ts)', () => {
+  const readmeTest = blocks('ts').find((block) => block.startsWith('// test/daily-sales.test.ts\n'))!;
+  expect(importsSorted(readmeTest.replace('// test/daily-sales.test.ts\n', '')
+    .replace("'../lib/analytics-stack'", "'./local-example/analytics-stack'")
+    .replace("path.join(__dirname, 'fixtures')", "path.join(__dirname, 'local-example', 'fixtures')")))
+    .toEqual(importsSorted(read('local-example.test.ts')));
+});
+
+test('the package README\'s stack and fixtures are those the repository\'s test uses', () => {
+  const readmeStack = blocks('ts').find((block) => block.startsWith('// lib/analytics-stack.ts\n'))!;
+  const repositoryStack = read('local-example/analytics-stack.ts')
+    .replace("// In an app: import { KeepDataUpToDate } from 'cdk-keep-data-up-to-date';\nimport { KeepDataUpToDate } from '../../src';", "import { KeepDataUpToDate } from 'cdk-keep-data-up-to-date';")
+    .replace(/\/\*\* The stack of the README.*\*\/\n/, '');
+  expect(readmeStack.replace('// lib/analytics-stack.ts\n', '')).toEqual(repositoryStack);
+  expect(blocks('csv')).toEqual([read('local-example/fixtures/sales/orders/orders.csv')]);
+  expect(blocks('json')).toEqual([read('local-example/fixtures/sales/orders/schema.json')]);
+});
