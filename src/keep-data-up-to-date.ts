@@ -607,8 +607,7 @@ export class KeepDataUpToDate extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    if (props.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
-    return alarm;
+    return notifyTopic(alarm, props.alarmTopic);
   }
 
   private createFailedExecutionsAlarm(props: KeepDataUpToDateProps): cloudwatch.Alarm {
@@ -619,8 +618,7 @@ export class KeepDataUpToDate extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
-    return alarm;
+    return notifyTopic(alarm, props.alarmTopic);
   }
 
   private createSchedule(props: KeepDataUpToDateProps, schedule: scheduler.ScheduleExpression): scheduler.Schedule {
@@ -638,6 +636,12 @@ export class KeepDataUpToDate extends Construct {
 }
 
 const DEFAULT_RESULTS_EXPIRATION = Duration.days(30);
+
+/** Has an alarm notify the user's topic, when there is one. */
+function notifyTopic(alarm: cloudwatch.Alarm, topic: sns.ITopic | undefined): cloudwatch.Alarm {
+  if (topic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+  return alarm;
+}
 
 /** Where query results go. */
 interface ResultsStorage {
