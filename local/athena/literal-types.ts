@@ -1,30 +1,19 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AthenaQueryError } from './errors';
 import { stringValue, Token, tokenize } from './lexer';
+import { isNumeric, trinoTypeName } from './trino/duckdb-types';
 
 /** Words that make the string literal after them a typed one: `DATE '2026-01-31'`. */
 const TYPED_LITERAL_KEYWORDS = new Set(['DATE', 'TIME', 'TIMESTAMP', 'INTERVAL', 'DECIMAL', 'DOUBLE', 'REAL', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'CHAR', 'VARCHAR', 'JSON', 'X', 'IPADDRESS', 'UUID', 'ZONE']);
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
 
-/** DuckDB types that Trino never converts a `varchar` to implicitly, and Trino's names for them. */
-function trinoTypeOf(duckdbType: string): string | undefined {
-  if (duckdbType === 'DATE') return 'date';
-  if (duckdbType.startsWith('TIMESTAMP')) return duckdbType === 'TIMESTAMP WITH TIME ZONE' ? 'timestamp(3) with time zone' : 'timestamp(3)';
-  if (duckdbType === 'TIME') return 'time(3)';
-  const names: Record<string, string> = {
-    TINYINT: 'tinyint',
-    SMALLINT: 'smallint',
-    INTEGER: 'integer',
-    BIGINT: 'bigint',
-    HUGEINT: 'bigint',
-    FLOAT: 'real',
-    DOUBLE: 'double',
-    BOOLEAN: 'boolean',
-  };
-  if (names[duckdbType]) return names[duckdbType];
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckdbType);
-  return decimal ? `decimal(${decimal[1]},${decimal[2]})` : undefined;
+/**
+ * DuckDB types that Trino never converts a `varchar` to implicitly: dates, times, numbers and
+ * booleans (not text, JSON, or a type DuckDB could not infer).
+ */
+function isNeverFromVarchar(duckdbType: string): boolean {
+  return ['DATE', 'TIME', 'BOOLEAN'].includes(duckdbType) || duckdbType.startsWith('TIMESTAMP') || isNumeric(duckdbType);
 }
 
 /**
@@ -59,8 +48,7 @@ export async function checkLiteralTypes(connection: DuckDBConnection, query: str
     } catch {
       continue;
     }
-    const expected = trinoTypeOf(inferred);
-    if (expected) throw mismatch(tokens, literals[i], expected);
+    if (isNeverFromVarchar(inferred)) throw mismatch(tokens, literals[i], trinoTypeName(inferred));
   }
 }
 

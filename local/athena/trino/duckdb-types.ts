@@ -18,19 +18,24 @@ export function decimalOf(type: string): { precision: number; scale: number } {
 }
 
 const TRINO_NAMES: Record<string, string> = {
-  TINYINT: 'tinyint',
-  SMALLINT: 'smallint',
-  INTEGER: 'integer',
-  BIGINT: 'bigint',
-  HUGEINT: 'bigint',
-  FLOAT: 'real',
-  DOUBLE: 'double',
-  VARCHAR: 'varchar',
-  BOOLEAN: 'boolean',
-  DATE: 'date',
-  TIMESTAMP: 'timestamp(3)',
-  JSON: 'json',
-  INTERVAL: 'interval day to second',
+  'TINYINT': 'tinyint',
+  'SMALLINT': 'smallint',
+  'INTEGER': 'integer',
+  'BIGINT': 'bigint',
+  'HUGEINT': 'bigint',
+  'FLOAT': 'real',
+  'DOUBLE': 'double',
+  'VARCHAR': 'varchar',
+  'BOOLEAN': 'boolean',
+  'DATE': 'date',
+  'TIMESTAMP': 'timestamp(3)',
+  'TIMESTAMP_S': 'timestamp(3)',
+  'TIMESTAMP_MS': 'timestamp(3)',
+  'TIMESTAMP_NS': 'timestamp(3)',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp(3) with time zone',
+  'TIME': 'time(3)',
+  'JSON': 'json',
+  'INTERVAL': 'interval day to second',
 };
 
 /** Trino's name for a DuckDB type, as Trino's error messages write it. */
