@@ -1,25 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { Construct } from 'constructs';
-import { definitionOf, newStack } from './util';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
+import { definitionOf, newStack, watermarkProps } from './util';
+import { KeepDataUpToDate, TargetQueries } from '../src';
 
 const STATE_MACHINE_NAME = 'Stack-DailySales-C48E7DF3';
 
-function props(scope: Construct, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
-  const lake = s3.Bucket.fromBucketName(scope, 'Lake', 'my-lake');
-  return {
-    databaseName: 'analytics',
-    targetTableName: 'daily_sales',
-    sourceTableNames: ['raw_sales'],
-    queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
-    targetDataLocation: { bucket: lake, prefix: 'curated/' },
-    sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
-    ...overrides,
-  };
-}
+const props = watermarkProps;
 
 /** The statements of the workflow role's policy that name `action`. */
 function statementsWith(template: Template, action: string): any[] {

@@ -1,24 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries, TargetTableType, WatermarkColumnType } from '../src';
-import { definitionOf, newStack } from './util';
+import { definitionOf, newStack, watermarkProps } from './util';
 
 
-function props(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
-  const lake = (stack.node.tryFindChild('Lake') as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
-  return {
-    databaseName: 'analytics',
-    targetTableName: 'daily_sales',
-    sourceTableNames: ['raw_sales'],
-    queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
-    targetDataLocation: { bucket: lake, prefix: 'curated/' },
-    sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
-    ...overrides,
-  };
-}
+const props = watermarkProps;
 
 
 describe('TargetQueries.appendNewerRows', () => {

@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { KeepDataUpToDate, KeepDataUpToDateProps, LakeFormationPermissions, TargetQueries } from '../src';
-import { newStack } from './util';
+import { newStack, watermarkProps } from './util';
 
 /*
  * What a user reads when something is wrong: synth-time errors that name the construct's path
@@ -13,18 +13,9 @@ import { newStack } from './util';
 const CREATE = "CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = '{{targetLocation}}', partitioned_by = ARRAY['dt']) AS SELECT order_id, dt FROM {{database}}.{{sourceTable}}";
 const UPDATE = 'INSERT INTO {{database}}.{{targetTable}} SELECT order_id, dt FROM {{database}}.{{sourceTable}} WHERE dt > (SELECT max(dt) FROM {{database}}.{{targetTable}})';
 
+/** A workflow with the two statements above and no watermark. */
 function props(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
-  const lake = (stack.node.tryFindChild('Lake') as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
-  return {
-    databaseName: 'analytics',
-    targetTableName: 'daily_sales',
-    sourceTableNames: ['raw_sales'],
-    createTargetQuery: CREATE,
-    updateTargetQuery: UPDATE,
-    targetDataLocation: { bucket: lake, prefix: 'curated/' },
-    sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
-    ...overrides,
-  };
+  return watermarkProps(stack, { queries: undefined, createTargetQuery: CREATE, updateTargetQuery: UPDATE, ...overrides });
 }
 
 describe('synth-time errors', () => {
