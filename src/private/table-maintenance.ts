@@ -8,6 +8,7 @@ import { glueTableArns } from './glue-arns';
 import { acknowledgeMaintenanceWildcards } from './nag-acknowledgements';
 import { DataLocation } from '../data-location';
 import { TargetTableType, WatermarkOptions } from '../watermark';
+import { retryTransient } from './retry';
 
 /**
  * How long snapshots are kept when `snapshotRetention` is not set: AWS Glue's own default for
@@ -147,13 +148,8 @@ export function enableMaintenance(scope: Construct, props: EnableMaintenanceProp
   const stack = Stack.of(scope);
   const tableArns = glueTableArns(scope, props.databaseName, props.targetTableName);
   const table = { CatalogId: stack.account, DatabaseName: props.databaseName, TableName: props.targetTableName };
-  const retry = (state: sfn.TaskStateBase) => state.addRetry({
-    errors: ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.ConcurrentModificationException'],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 5,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  const retry = (state: sfn.TaskStateBase) => retryTransient(state,
+    ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.ConcurrentModificationException'], Duration.seconds(2), 5);
   const configuration = (extra: Record<string, unknown>) => ({ RoleArn: props.maintenanceRole.roleArn, Enabled: true, ...extra });
   type OptimizerType = typeof OPTIMIZER_TYPES[number];
   const create = (id: string, comment: string, type: OptimizerType, extra: Record<string, unknown>) => retry(new tasks.CallAwsService(scope, id, {

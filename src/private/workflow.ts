@@ -11,6 +11,7 @@ import { lagColumn, publishLag } from './freshness';
 import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
+import { retryTransient } from './retry';
 import { lookbackValueQuery, newestValueQuery, quoteIdentifier } from './sql';
 import { EnableMaintenanceProps, enableMaintenance } from './table-maintenance';
 import { targetValues } from './target-values';
@@ -78,7 +79,7 @@ export interface WorkflowProps {
  * [guard] → Get Target Table →(not found) Create Target Table → [Get Maintenance →(not found) Enable …] → [watermark loop →] Update Target Table.
  */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
-  const query = (id: string, queryString: string, comment: string, resultPath: string) =>
+  const query = (id: string, queryString: string, comment: string, resultPath: string) => retryTransient(
     new AthenaQueryTask(scope, id, {
       comment,
       queryString,
@@ -90,13 +91,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
         QueryExecutionId: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId'),
         DataScannedInBytes: sfn.JsonPath.numberAt('$.QueryExecution.Statistics.DataScannedInBytes'),
       },
-    }).addRetry({
-      errors: ATHENA_TRANSIENT_ERRORS,
-      interval: Duration.seconds(5),
-      backoffRate: 2,
-      maxAttempts: 6,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    }), ATHENA_TRANSIENT_ERRORS, Duration.seconds(5), 6);
 
   const getTarget = getTable(scope, 'Get Target Table', props.databaseName, props.targetTableName, {
     comment: 'Does the target table exist?',
@@ -155,20 +150,14 @@ function watermarkLoop(
     ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
   const target = targetValues(props.databaseName, props.targetTableName, watermark);
-  const readResult = (id: string, queryPath: string, resultPath: string, maxResults = 2) => new tasks.CallAwsService(scope, id, {
+  const readResult = (id: string, queryPath: string, resultPath: string, maxResults = 2) => retryTransient(new tasks.CallAwsService(scope, id, {
     service: 'athena',
     action: 'getQueryResults',
     iamResources: [workGroupArn(scope, props.workGroupName)],
     parameters: { QueryExecutionId: sfn.JsonPath.stringAt(`${queryPath}.QueryExecutionId`), MaxResults: maxResults },
     resultSelector: { rows: sfn.JsonPath.listAt('$.ResultSet.Rows') },
     resultPath,
-  }).addRetry({
-    errors: ATHENA_TRANSIENT_ERRORS,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 5,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  }), ATHENA_TRANSIENT_ERRORS, Duration.seconds(2), 5);
   // Row 0 of a SELECT's results is the header; row 1 holds the value and its SQL literal, and a
   // NULL (an empty table) has no VarCharValue.
   const value = (resultPath: string) => `${resultPath}.rows[1].Data[0].VarCharValue`;
@@ -321,17 +310,11 @@ function getTable(
   tableName: string,
   options: Pick<tasks.CallAwsServiceProps, 'comment' | 'resultSelector' | 'resultPath'>,
 ): sfn.TaskStateBase {
-  return new tasks.CallAwsService(scope, id, {
+  return retryTransient(new tasks.CallAwsService(scope, id, {
     ...options,
     service: 'glue',
     action: 'getTable',
     parameters: { DatabaseName: databaseName, Name: tableName },
     iamResources: glueTableArns(scope, databaseName, tableName),
-  }).addRetry({
-    errors: GLUE_TRANSIENT_ERRORS,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 5,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  }), GLUE_TRANSIENT_ERRORS, Duration.seconds(2), 5);
 }
