@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SAMPLE_SOURCE } from './sample-data';
 import { KeepDataUpToDate, TargetQueries } from '../src';
@@ -24,6 +24,8 @@ export interface ExampleAppOptions {
   readonly targetTableName?: string;
   /** @default true (the construct's default) */
   readonly skipWhenRunning?: boolean;
+  /** @default 5 days (the construct's default) */
+  readonly snapshotRetention?: Duration;
 }
 
 /** The example target: same database and bucket as the sample source, its own prefix. */
@@ -51,6 +53,7 @@ export function createExampleApp(options: ExampleAppOptions = {}): { app: App; s
     sourceDataLocations: [{ bucket: dataLake, prefix: SAMPLE_SOURCE.prefix }],
     targetDataLocation: { bucket: dataLake, prefix: EXAMPLE_TARGET.prefix },
     skipWhenRunning: options.skipWhenRunning,
+    snapshotRetention: options.snapshotRetention,
   });
   return { app, stack, workflow };
 }

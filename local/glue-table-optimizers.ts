@@ -11,6 +11,9 @@ export interface CreateTableOptimizerInput {
   readonly TableOptimizerConfiguration: Record<string, any>;
 }
 
+/** A Glue `UpdateTableOptimizer` request: the same members as `CreateTableOptimizer`. */
+export type UpdateTableOptimizerInput = CreateTableOptimizerInput;
+
 /** A Glue `GetTableOptimizer` request. */
 export type GetTableOptimizerInput = Omit<CreateTableOptimizerInput, 'TableOptimizerConfiguration'>;
 
@@ -26,9 +29,11 @@ export interface LocalTableOptimizer {
  * A stand-in for Glue's table optimizers, kept in one JSON file beside the catalog. It records
  * the optimizers; nothing runs them. `CreateTableOptimizer` fails with `EntityNotFoundException`
  * for a table the catalog lacks and `AlreadyExistsException` for an optimizer of that type that
- * exists; `GetTableOptimizer` fails with `EntityNotFoundException` when there is none
+ * exists; `GetTableOptimizer` and `UpdateTableOptimizer` fail with `EntityNotFoundException`
+ * when there is none, and an update replaces the optimizer's configuration
  * (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTableOptimizer.html,
- * https://docs.aws.amazon.com/glue/latest/webapi/API_GetTableOptimizer.html).
+ * https://docs.aws.amazon.com/glue/latest/webapi/API_GetTableOptimizer.html,
+ * https://docs.aws.amazon.com/glue/latest/webapi/API_UpdateTableOptimizer.html).
  */
 export class LocalTableOptimizers {
   private readonly optimizers: LocalTableOptimizer[];
@@ -56,17 +61,29 @@ export class LocalTableOptimizers {
     return {};
   }
 
+  public update(input: UpdateTableOptimizerInput): Record<string, never> {
+    const optimizer = this.existing(input);
+    this.optimizers[this.optimizers.indexOf(optimizer)] = { ...optimizer, configuration: input.TableOptimizerConfiguration };
+    fs.writeFileSync(this.file, JSON.stringify(this.optimizers, null, 2));
+    return {};
+  }
+
   public get(input: GetTableOptimizerInput): Record<string, any> {
-    const optimizer = this.find(input);
-    if (!optimizer) {
-      throw namedError('Glue.EntityNotFoundException', `Table optimizer of type ${input.Type} not found. (Service: Glue, Status Code: 400, Error Code: EntityNotFoundException)`);
-    }
+    const optimizer = this.existing(input);
     return {
       CatalogId: input.CatalogId,
       DatabaseName: input.DatabaseName,
       TableName: input.TableName,
       TableOptimizer: { Type: optimizer.type, Configuration: optimizer.configuration },
     };
+  }
+
+  private existing(input: GetTableOptimizerInput): LocalTableOptimizer {
+    const optimizer = this.find(input);
+    if (!optimizer) {
+      throw namedError('Glue.EntityNotFoundException', `Table optimizer of type ${input.Type} not found. (Service: Glue, Status Code: 400, Error Code: EntityNotFoundException)`);
+    }
+    return optimizer;
   }
 
   private find(input: GetTableOptimizerInput): LocalTableOptimizer | undefined {

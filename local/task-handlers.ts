@@ -1,6 +1,6 @@
 import { LocalAthena, QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
 import { GlueCatalog } from './glue-catalog';
-import type { CreateTableOptimizerInput, GetTableOptimizerInput, LocalTableOptimizers } from './glue-table-optimizers';
+import type { CreateTableOptimizerInput, GetTableOptimizerInput, LocalTableOptimizers, UpdateTableOptimizerInput } from './glue-table-optimizers';
 import { namedError, TaskHandlers } from './integrations';
 import type { LocalCloudWatch, PutMetricDataInput } from './local-cloudwatch';
 import type { GetItemInput, LocalDynamoDb, UpdateItemInput } from './local-dynamodb';
@@ -55,6 +55,7 @@ export function localTaskHandlers(aws: LocalServices): TaskHandlers {
 
     'aws-sdk:glue:createTableOptimizer': (input: CreateTableOptimizerInput) => aws.tableOptimizers.create(input),
     'aws-sdk:glue:getTableOptimizer': (input: GetTableOptimizerInput) => aws.tableOptimizers.get(input),
+    'aws-sdk:glue:updateTableOptimizer': (input: UpdateTableOptimizerInput) => aws.tableOptimizers.update(input),
 
     'athena:startQueryExecution.sync': async (input: StartQueryExecutionInput) => {
       try {

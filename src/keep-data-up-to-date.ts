@@ -232,6 +232,9 @@ export interface KeepDataUpToDateProps {
   /**
    * How long an Iceberg target keeps its snapshots (for time travel) before the snapshot retention optimizer expires them, in whole days.
    *
+   * A change applies on the next execution after the deploy: the workflow updates the period of
+   * the existing retention optimizer, keeping whether it is enabled.
+   *
    * @default Duration.days(5)
    */
   readonly snapshotRetention?: Duration;

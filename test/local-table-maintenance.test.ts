@@ -6,9 +6,10 @@ import { ResolvedStateMachine, synthesizeStateMachine } from '../local/definitio
 import { LocalAws } from '../local/local-aws';
 import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
 import { namedError } from '../local/task-handlers';
+import { Duration } from 'aws-cdk-lib';
 import { TargetQueries } from '../src';
 
-const ENABLE_STATES = ['Enable Compaction', 'Enable Snapshot Retention', 'Enable Orphan File Deletion'];
+const ENABLE_STATES = ['Enable Compaction', 'Enable Orphan File Deletion', 'Enable Snapshot Retention'];
 
 let merge: ResolvedStateMachine;
 let aws: LocalAws;
@@ -57,11 +58,11 @@ test('the first execution turns maintenance on after creating the target; later 
 });
 
 test('an execution that failed halfway through enabling is finished by the next, past the optimizer that exists', async () => {
-  // GIVEN Glue refuses the retention optimizer once (a permanent error, not retried)
+  // GIVEN Glue refuses the orphan-file deletion optimizer once (a permanent error, not retried)
   const create = aws.handlers['aws-sdk:glue:createTableOptimizer'];
   let refused = false;
   aws.handlers['aws-sdk:glue:createTableOptimizer'] = (input, state) => {
-    if (input.Type === 'retention' && !refused) {
+    if (input.Type === 'orphan_file_deletion' && !refused) {
       refused = true;
       throw namedError('Glue.AccessDeniedException', 'not allowed, this once');
     }
@@ -79,4 +80,62 @@ test('an execution that failed halfway through enabling is finished by the next,
   expect(next.statesEntered.filter((state) => ENABLE_STATES.includes(state))).toEqual(ENABLE_STATES);
   expect(optimizers()).toEqual(expected);
   expect(await aws.query(`SELECT count(*) AS n FROM ${SAMPLE_SOURCE.databaseName}.${EXAMPLE_TARGET.tableName}`)).toEqual([{ n: '60' }]);
+});
+
+/** The merge workflow with another snapshotRetention, as after a deploy that changed the prop. */
+function mergeWithRetention(days: number): ResolvedStateMachine {
+  return synthesizeStateMachine(createExampleApp({
+    queries: TargetQueries.mergeNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'customer', 'amount', 'dt'] }),
+    snapshotRetention: Duration.days(days),
+  }).app);
+}
+
+const retentionConfiguration = () => aws.tableOptimizers.list().find((optimizer) => optimizer.type === 'retention')!.configuration;
+
+test('a changed snapshotRetention updates the existing retention optimizer on the next execution, and only then', async () => {
+  // GIVEN a target whose optimizers the workflow enabled with the default 5 days
+  expect((await aws.startExecution(merge)).status).toBe('SUCCEEDED');
+
+  // WHEN the prop changes to 30 days and the workflow runs twice
+  const changed = mergeWithRetention(30);
+  const first = await aws.startExecution(changed);
+  const second = await aws.startExecution(changed);
+
+  // THEN the first updated the retention optimizer, keeping its role and Enabled flag
+  expect(first.status).toBe('SUCCEEDED');
+  expect(first.statesEntered).toContain('Update Snapshot Retention');
+  expect(first.statesEntered.filter((state) => ENABLE_STATES.includes(state))).toEqual([]);
+  expect(retentionConfiguration()).toMatchObject({
+    Enabled: true,
+    RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 30 } },
+  });
+  expect(typeof retentionConfiguration().RoleArn).toBe('string');
+  // AND the second found it current and changed nothing
+  expect(second.status).toBe('SUCCEEDED');
+  expect(second.statesEntered).toContain('Snapshot Retention Current?');
+  expect(second.statesEntered).not.toContain('Update Snapshot Retention');
+  expect(optimizers()).toEqual(expected);
+});
+
+test('a retention optimizer a user turned off stays off when its period is updated', async () => {
+  // GIVEN the optimizers are on, then the user turns retention off (as with aws glue update-table-optimizer)
+  expect((await aws.startExecution(merge)).status).toBe('SUCCEEDED');
+  aws.tableOptimizers.update({
+    CatalogId: '111111111111', DatabaseName: SAMPLE_SOURCE.databaseName, TableName: EXAMPLE_TARGET.tableName, Type: 'retention',
+    TableOptimizerConfiguration: { ...retentionConfiguration(), Enabled: false },
+  });
+
+  // WHEN the prop changes and the workflow runs
+  const execution = await aws.startExecution(mergeWithRetention(10));
+
+  // THEN the period is the prop's, and the optimizer is still off
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(execution.statesEntered).toContain('Update Snapshot Retention');
+  expect(retentionConfiguration()).toMatchObject({ Enabled: false, RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 10 } } });
+});
+
+test('Glue\'s UpdateTableOptimizer of an optimizer that does not exist fails with EntityNotFoundException', () => {
+  expect(() => aws.tableOptimizers.update({
+    CatalogId: '111111111111', DatabaseName: SAMPLE_SOURCE.databaseName, TableName: EXAMPLE_TARGET.tableName, Type: 'retention', TableOptimizerConfiguration: {},
+  })).toThrow(expect.objectContaining({ name: 'Glue.EntityNotFoundException' }));
 });

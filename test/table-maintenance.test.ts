@@ -70,7 +70,7 @@ describe('an Iceberg target is maintained by default', () => {
     ]);
   });
 
-  test('the workflow\'s role deletes nothing: it may only create and read the optimizers, and pass their role to Glue', () => {
+  test('the workflow\'s role deletes nothing: it may only create, read and update the optimizers, and pass their role to Glue', () => {
     const statements = statementsOf(stack, construct.role);
     const actions = statements.flatMap((statement) => [statement.Action].flat());
     // (logs:DeleteLogDelivery is Step Functions' own logging set-up, no data)
@@ -78,6 +78,7 @@ describe('an Iceberg target is maintained by default', () => {
     expect(statements).toEqual(expect.arrayContaining([
       { Effect: 'Allow', Action: 'glue:createTableOptimizer', Resource: TABLE_ARNS },
       { Effect: 'Allow', Action: 'glue:getTableOptimizer', Resource: TABLE_ARNS },
+      { Effect: 'Allow', Action: 'glue:updateTableOptimizer', Resource: TABLE_ARNS },
       {
         Effect: 'Allow',
         Action: 'iam:PassRole',
@@ -87,19 +88,20 @@ describe('an Iceberg target is maintained by default', () => {
     ]));
   });
 
-  test('after the target exists, Get Maintenance goes on to the load when the optimizers are on, and enables them when not', () => {
+  test('after the target exists, Get Maintenance reads the last optimizer created; when none, the workflow enables all three', () => {
     const states = definitionOf(stack).States;
     expect(states['Get Target Table'].Next).toBe('Get Maintenance');
     expect(states['Create Target Table'].Next).toBe('Get Maintenance');
     expect(states['Get Maintenance']).toMatchObject({
       Resource: 'arn:<Ref:AWS::Partition>:states:::aws-sdk:glue:getTableOptimizer',
-      Parameters: { CatalogId: ACCOUNT, DatabaseName: 'analytics', TableName: 'daily_sales', Type: 'orphan_file_deletion' },
-      ResultPath: null,
-      Next: 'Get Source Table',
+      Parameters: { CatalogId: ACCOUNT, DatabaseName: 'analytics', TableName: 'daily_sales', Type: 'retention' },
+      ResultSelector: { 'Configuration.$': '$.TableOptimizer.Configuration' },
+      ResultPath: '$.maintenance.retention',
+      Next: 'Snapshot Retention Current?',
       Catch: [{ ErrorEquals: ['Glue.EntityNotFoundException'], ResultPath: null, Next: 'Enable Compaction' }],
     });
     // Each create goes on past an optimizer that exists already, so a rerun finishes what a stopped one began.
-    const chain = [['Enable Compaction', 'Enable Snapshot Retention'], ['Enable Snapshot Retention', 'Enable Orphan File Deletion'], ['Enable Orphan File Deletion', 'Get Source Table']];
+    const chain = [['Enable Compaction', 'Enable Orphan File Deletion'], ['Enable Orphan File Deletion', 'Enable Snapshot Retention'], ['Enable Snapshot Retention', 'Get Source Table']];
     for (const [state, next] of chain) {
       expect(states[state]).toMatchObject({
         Resource: 'arn:<Ref:AWS::Partition>:states:::aws-sdk:glue:createTableOptimizer',
@@ -122,10 +124,36 @@ describe('an Iceberg target is maintained by default', () => {
     });
   });
 
+  test('an existing retention optimizer with the period snapshotRetention sets is left as it is; another period is updated, Enabled kept', () => {
+    const states = definitionOf(stack).States;
+    const period = '$.maintenance.retention.Configuration.RetentionConfiguration.IcebergConfiguration.SnapshotRetentionPeriodInDays';
+    expect(states['Snapshot Retention Current?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ And: [{ Variable: period, IsPresent: true }, { Variable: period, NumericEquals: 5 }], Next: 'Get Source Table' }],
+      Default: 'Update Snapshot Retention',
+    });
+    expect(states['Update Snapshot Retention']).toMatchObject({
+      Resource: 'arn:<Ref:AWS::Partition>:states:::aws-sdk:glue:updateTableOptimizer',
+      Parameters: {
+        CatalogId: ACCOUNT,
+        DatabaseName: 'analytics',
+        TableName: 'daily_sales',
+        Type: 'retention',
+        TableOptimizerConfiguration: {
+          'Enabled.$': '$.maintenance.retention.Configuration.Enabled',
+          'RetentionConfiguration': { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 5, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true } },
+        },
+      },
+      ResultPath: null,
+      Next: 'Get Source Table',
+    });
+  });
+
   test('every optimizer runs as the maintenance role', () => {
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
-    expect(parts.filter((part) => JSON.stringify(part) === JSON.stringify({ 'Fn::GetAtt': [maintenanceRoleId, 'Arn'] }))).toHaveLength(3);
+    // three creates and the retention update
+    expect(parts.filter((part) => JSON.stringify(part) === JSON.stringify({ 'Fn::GetAtt': [maintenanceRoleId, 'Arn'] }))).toHaveLength(4);
   });
 });
 
@@ -133,7 +161,10 @@ describe('maintenance props', () => {
   test('snapshotRetention sets the retention optimizer\'s period in days', () => {
     const stack = newStack();
     icebergTarget(stack, { snapshotRetention: Duration.days(30) });
-    expect(definitionOf(stack).States['Enable Snapshot Retention'].Parameters.TableOptimizerConfiguration.RetentionConfiguration.IcebergConfiguration.SnapshotRetentionPeriodInDays).toBe(30);
+    const states = definitionOf(stack).States;
+    expect(states['Enable Snapshot Retention'].Parameters.TableOptimizerConfiguration.RetentionConfiguration.IcebergConfiguration.SnapshotRetentionPeriodInDays).toBe(30);
+    expect(states['Update Snapshot Retention'].Parameters.TableOptimizerConfiguration.RetentionConfiguration.IcebergConfiguration.SnapshotRetentionPeriodInDays).toBe(30);
+    expect(states['Snapshot Retention Current?'].Choices[0].And[1].NumericEquals).toBe(30);
   });
 
   test('icebergMaintenance false leaves the optimizers off: no role, no states', () => {

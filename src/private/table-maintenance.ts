@@ -24,8 +24,19 @@ export const DEFAULT_SNAPSHOT_RETENTION = Duration.days(5);
  */
 export const ORPHAN_FILE_RETENTION_DAYS = 3;
 
-/** The three optimizers, in the order the workflow creates them: the last one's presence means all exist. */
-export const OPTIMIZER_TYPES = ['compaction', 'retention', 'orphan_file_deletion'] as const;
+/**
+ * The three optimizers, in the order the workflow creates them: the last one's presence means all
+ * exist. Retention comes last because it is also the one whose configuration the workflow keeps
+ * in step with `snapshotRetention`.
+ */
+export const OPTIMIZER_TYPES = ['compaction', 'orphan_file_deletion', 'retention'] as const;
+
+/**
+ * Where Get Maintenance puts the retention optimizer's configuration in the state's data. The
+ * whole configuration is kept, not its members: `RetentionConfiguration` is optional in Glue's
+ * `TableOptimizerConfiguration`, and a path that is missing would fail the state.
+ */
+const RETENTION_PATH = '$.maintenance.retention';
 
 /**
  * The log groups the optimizers write to, named by AWS Glue
@@ -135,14 +146,24 @@ export interface EnableMaintenanceProps {
 }
 
 /**
- * Turns on the target's Glue table optimizers once: **Get Maintenance** asks Glue for the last
- * of the three (`GetTableOptimizer`); when it exists, maintenance is on and the execution goes
- * on. When Glue answers `EntityNotFoundException`, **Enable Compaction**, **Enable Snapshot
- * Retention** and **Enable Orphan File Deletion** create them (`CreateTableOptimizer`
- * https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTableOptimizer.html), each going on
- * past `AlreadyExistsException`, so an execution that stopped halfway is finished by the next,
- * and two executions that race both succeed. An optimizer a user turned off (`enabled: false`)
- * is left as it is.
+ * Turns on the target's Glue table optimizers once, and keeps the retention optimizer's period in
+ * step with `snapshotRetention`: **Get Maintenance** asks Glue for the last of the three
+ * (`GetTableOptimizer`, https://docs.aws.amazon.com/glue/latest/webapi/API_GetTableOptimizer.html).
+ *
+ * - When Glue answers `EntityNotFoundException`, **Enable Compaction**, **Enable Orphan File
+ *   Deletion** and **Enable Snapshot Retention** create them (`CreateTableOptimizer`
+ *   https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTableOptimizer.html), each going on
+ *   past `AlreadyExistsException`, so an execution that stopped halfway is finished by the next,
+ *   and two executions that race both succeed.
+ * - When it exists with another retention period (the prop changed since it was created),
+ *   **Update Snapshot Retention** sets the period (`UpdateTableOptimizer`
+ *   https://docs.aws.amazon.com/glue/latest/webapi/API_UpdateTableOptimizer.html), keeping its
+ *   `Enabled` flag as it is: an optimizer a user turned off stays off.
+ * - Otherwise the execution goes straight on.
+ *
+ * The Step Functions guide says an AWS SDK integration's parameters are PascalCase even where the
+ * service's API is camelCase (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ * It does not say how the response's members are named; the Choice reads them in the same case.
  */
 export function enableMaintenance(scope: Construct, props: EnableMaintenanceProps, next: sfn.IChainable): sfn.IChainable {
   const stack = Stack.of(scope);
@@ -150,44 +171,57 @@ export function enableMaintenance(scope: Construct, props: EnableMaintenanceProp
   const table = { CatalogId: stack.account, DatabaseName: props.databaseName, TableName: props.targetTableName };
   const retry = (state: sfn.TaskStateBase) => retryTransient(state,
     ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.ConcurrentModificationException'], Duration.seconds(2), 5);
-  const configuration = (extra: Record<string, unknown>) => ({ RoleArn: props.maintenanceRole.roleArn, Enabled: true, ...extra });
   type OptimizerType = typeof OPTIMIZER_TYPES[number];
-  const create = (id: string, comment: string, type: OptimizerType, extra: Record<string, unknown>) => retry(new tasks.CallAwsService(scope, id, {
+  const call = (id: string, comment: string, action: string, type: OptimizerType, configuration: Record<string, unknown>) => retry(new tasks.CallAwsService(scope, id, {
     comment,
     service: 'glue',
-    action: 'createTableOptimizer',
+    action,
     iamResources: tableArns,
-    parameters: { ...table, Type: type, TableOptimizerConfiguration: configuration(extra) },
+    parameters: { ...table, Type: type, TableOptimizerConfiguration: { RoleArn: props.maintenanceRole.roleArn, ...configuration } },
     resultPath: sfn.JsonPath.DISCARD,
   }));
-  const compaction = create('Enable Compaction', 'Glue compacts the small files each run adds', 'compaction', {});
-  const retention = create('Enable Snapshot Retention', `Glue expires snapshots older than ${props.snapshotRetentionDays} days and deletes the files only they named`, 'retention', {
+  const retentionConfiguration = {
     RetentionConfiguration: {
       IcebergConfiguration: { SnapshotRetentionPeriodInDays: props.snapshotRetentionDays, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true },
     },
-  });
-  const orphans = create('Enable Orphan File Deletion', 'Glue deletes files under the target location that no snapshot names, such as those a failed write left', 'orphan_file_deletion', {
+  };
+  const retentionComment = `Glue expires snapshots older than ${props.snapshotRetentionDays} days and deletes the files only they named`;
+  const compaction = call('Enable Compaction', 'Glue compacts the small files each run adds', 'createTableOptimizer', 'compaction', { Enabled: true });
+  const orphans = call('Enable Orphan File Deletion', 'Glue deletes files under the target location that no snapshot names, such as those a failed write left', 'createTableOptimizer', 'orphan_file_deletion', {
+    Enabled: true,
     OrphanFileDeletionConfiguration: {
       IcebergConfiguration: { OrphanFileRetentionPeriodInDays: ORPHAN_FILE_RETENTION_DAYS, Location: props.targetLocation },
     },
   });
+  const retention = call('Enable Snapshot Retention', retentionComment, 'createTableOptimizer', 'retention', { Enabled: true, ...retentionConfiguration });
   const exists = { errors: ['Glue.AlreadyExistsException'], resultPath: sfn.JsonPath.DISCARD };
-  compaction.addCatch(retention, exists).next(retention);
-  retention.addCatch(orphans, exists).next(orphans);
-  orphans.addCatch(next, exists).next(next);
+  compaction.addCatch(orphans, exists).next(orphans);
+  orphans.addCatch(retention, exists).next(retention);
+  retention.addCatch(next, exists).next(next);
+
+  const updateRetention = call('Update Snapshot Retention', `snapshotRetention changed: ${retentionComment}`, 'updateTableOptimizer', 'retention', {
+    'Enabled.$': `${RETENTION_PATH}.Configuration.Enabled`,
+    ...retentionConfiguration,
+  });
+  updateRetention.next(next);
+  const period = `${RETENTION_PATH}.Configuration.RetentionConfiguration.IcebergConfiguration.SnapshotRetentionPeriodInDays`;
+  const retentionCurrent = new sfn.Choice(scope, 'Snapshot Retention Current?', { comment: `Does Glue keep snapshots for ${props.snapshotRetentionDays} days, as snapshotRetention says?` })
+    .when(sfn.Condition.and(sfn.Condition.isPresent(period), sfn.Condition.numberEquals(period, props.snapshotRetentionDays)), next)
+    .otherwise(updateRetention);
 
   const getMaintenance = retry(new tasks.CallAwsService(scope, 'Get Maintenance', {
-    comment: 'Are the Glue table optimizers of the target on?',
+    comment: 'Are the Glue table optimizers of the target on, with the retention snapshotRetention sets?',
     service: 'glue',
     action: 'getTableOptimizer',
     iamResources: tableArns,
     parameters: { ...table, Type: OPTIMIZER_TYPES[OPTIMIZER_TYPES.length - 1] },
-    resultPath: sfn.JsonPath.DISCARD,
+    resultSelector: { 'Configuration.$': '$.TableOptimizer.Configuration' },
+    resultPath: RETENTION_PATH,
   }));
   getMaintenance.addCatch(compaction, { errors: ['Glue.EntityNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
-  getMaintenance.next(next);
+  getMaintenance.next(retentionCurrent);
 
-  // CreateTableOptimizer takes a role: the caller must be allowed to pass it, to Glue only.
+  // CreateTableOptimizer and UpdateTableOptimizer take a role: the caller must be allowed to pass it, to Glue only.
   props.workflowRole.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['iam:PassRole'],
     resources: [props.maintenanceRole.roleArn],
