@@ -327,6 +327,7 @@ export class KeepDataUpToDate extends Construct {
     return new LakeFormationPermissions(this, 'LakeFormationPermissions', {
       ...options,
       role: this.role,
+      maintenanceRole: this.maintenanceRole,
       ...this.tables,
       targetDataLocation: this.targetDataLocation,
     });

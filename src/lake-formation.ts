@@ -1,9 +1,10 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
 import { PropError, withConstructPath } from './private/errors';
+import { acknowledgeActionsOnAnyResource } from './private/nag-acknowledgements';
 
 /**
  * Options for the Lake Formation grants of a `KeepDataUpToDate` workflow.
@@ -11,7 +12,9 @@ import { PropError, withConstructPath } from './private/errors';
 export interface LakeFormationGrantOptions {
   /**
    * The target table exists already, created by someone other than the workflow's role, so the
-   * role needs grants on it.
+   * role needs grants on it. For an Iceberg target with table maintenance, set it once the first
+   * execution has created the table: the optimizers' role (`maintenanceRole`) then gets its grants
+   * on the table, which cannot be made before the table exists.
    *
    * When the workflow creates the table itself, Lake Formation makes the role the table's
    * creator, with every permission on it, and a grant on a table that does not exist yet fails
@@ -57,6 +60,15 @@ export interface LakeFormationPermissionsProps extends LakeFormationGrantOptions
   readonly targetTableName: string;
 
   /**
+   * The role the Glue table optimizers of an Iceberg target run as (`KeepDataUpToDate.maintenanceRole`).
+   * With `targetTableExists`, it gets `ALTER`, `DESCRIBE`, `INSERT` and `DELETE` on the target
+   * table, and the IAM action `lakeformation:GetDataAccess`.
+   *
+   * @default - no grants for table maintenance
+   */
+  readonly maintenanceRole?: iam.IRole;
+
+  /**
    * Where the target table's data lives. Needed when `targetLocationRegistered` is set.
    *
    * @default - no data location grant
@@ -70,12 +82,20 @@ const LAKE_FORMATION_DATABASE_PERMISSIONS = ['DESCRIBE', 'CREATE_TABLE'];
 const LAKE_FORMATION_SOURCE_TABLE_PERMISSIONS = ['SELECT', 'DESCRIBE'];
 /** What a principal needs on an existing target table to read it, add rows and register partitions. */
 const LAKE_FORMATION_TARGET_TABLE_PERMISSIONS = ['SELECT', 'INSERT', 'DESCRIBE', 'ALTER'];
+/**
+ * What the Glue table optimizers' role needs on a target table governed by Lake Formation: "the
+ * role requires Lake Formation ALTER, DESCRIBE, INSERT and DELETE permissions on the table"
+ * (https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html).
+ */
+const LAKE_FORMATION_MAINTENANCE_PERMISSIONS = ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'];
 
 /**
  * The Lake Formation grants that a `KeepDataUpToDate` workflow's role needs where the data lake
  * uses Lake Formation permissions: `DESCRIBE` and `CREATE_TABLE` on the database, `SELECT` and
  * `DESCRIBE` on each source table, and, when asked for, `SELECT`, `INSERT`, `DESCRIBE` and
  * `ALTER` on an existing target table and `DATA_LOCATION_ACCESS` on a registered target location.
+ * For an existing Iceberg target with table maintenance, the optimizers' role gets `ALTER`,
+ * `DESCRIBE`, `INSERT` and `DELETE` on the target table.
  *
  * Nothing is granted with the grant option. The stack must be deployed by a principal allowed
  * to grant these permissions (a data lake administrator, or a holder of them with the grant option).
@@ -106,10 +126,19 @@ export class LakeFormationPermissions extends Construct {
         { table: { catalogId, databaseName: props.databaseName, name } },
         LAKE_FORMATION_SOURCE_TABLE_PERMISSIONS);
     });
+    const targetTable = { table: { catalogId, databaseName: props.databaseName, name: props.targetTableName } };
     if (props.targetTableExists) {
-      grant('TargetTable',
-        { table: { catalogId, databaseName: props.databaseName, name: props.targetTableName } },
-        LAKE_FORMATION_TARGET_TABLE_PERMISSIONS);
+      grant('TargetTable', targetTable, LAKE_FORMATION_TARGET_TABLE_PERMISSIONS);
+    }
+    if (props.maintenanceRole) {
+      this.grantMaintenance(props.maintenanceRole, props.targetTableExists === true, () => this.principalPermissions.push(
+        new lakeformation.CfnPrincipalPermissions(this, 'MaintenanceTargetTable', {
+          catalog: catalogId,
+          principal: { dataLakePrincipalIdentifier: props.maintenanceRole!.roleArn },
+          resource: targetTable,
+          permissions: LAKE_FORMATION_MAINTENANCE_PERMISSIONS,
+          permissionsWithGrantOption: [],
+        })));
     }
     if (props.targetLocationRegistered) {
       const location = props.targetDataLocation ?? withConstructPath(this, (): never => {
@@ -119,6 +148,27 @@ export class LakeFormationPermissions extends Construct {
         { dataLocation: { catalogId, resourceArn: dataLocationArn(location) } },
         ['DATA_LOCATION_ACCESS']);
     }
+  }
+
+  /**
+   * The optimizers' role reads and writes the target's data through Lake Formation, so it needs
+   * `lakeformation:GetDataAccess` (which has no resource type), and the table grant. A grant on a
+   * table that does not exist yet fails to deploy: before the first execution has created the
+   * table, the stack warns instead.
+   */
+  private grantMaintenance(role: iam.IRole, tableExists: boolean, grantOnTable: () => void): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'LakeFormationDataAccess',
+      actions: ['lakeformation:GetDataAccess'],
+      resources: ['*'],
+    }));
+    if (role instanceof iam.Role) acknowledgeActionsOnAnyResource(role);
+    if (tableExists) {
+      grantOnTable();
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-keep-data-up-to-date:maintenanceRoleNeedsTableGrant',
+      'maintenanceRole gets its Lake Formation permissions on the target table (ALTER, DESCRIBE, INSERT, DELETE) only once the table exists: after the first execution has created it, deploy again with targetTableExists: true, or the Glue table optimizers\' runs fail. The load itself is unaffected.');
   }
 }
 

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template, Annotations } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate, KeepDataUpToDateProps, LakeFormationPermissions } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, LakeFormationPermissions, TargetQueries } from '../src';
 
 const QUERIES = {
   createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
@@ -127,6 +127,55 @@ describe('grantLakeFormationPermissions', () => {
       return Object.keys(Template.fromStack(stack).findResources(PRINCIPAL_PERMISSIONS)).sort();
     };
     expect(logicalIds(['stores', 'sales'])).toEqual(logicalIds(['sales', 'stores']));
+  });
+});
+
+describe('grantLakeFormationPermissions for an Iceberg target\'s table maintenance', () => {
+  const iceberg = () => newConstruct({
+    createTargetQuery: undefined,
+    updateTargetQuery: undefined,
+    queries: TargetQueries.mergeNewerRows({ sourceTableName: 'sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
+    targetDataLocation: { bucket: s3.Bucket.fromBucketName(new Stack(), 'Lake', 'lake'), prefix: 'daily_sales/' },
+  });
+  const maintenanceStatements = (stack: Stack, construct: KeepDataUpToDate) => {
+    const policy = construct.maintenanceRole!.node.findChild('DefaultPolicy') as iam.Policy;
+    return stack.resolve(policy.document).Statement;
+  };
+
+  test('on an existing table, the optimizers\' role gets ALTER, DESCRIBE, INSERT and DELETE on the target table, and GetDataAccess', () => {
+    // GIVEN
+    const { stack, construct } = iceberg();
+    // WHEN
+    const grants = construct.grantLakeFormationPermissions({ targetTableExists: true });
+    // THEN the table grant is the maintenance role's, without grant option
+    const maintenanceRoleArn = stack.resolve(construct.maintenanceRole!.roleArn);
+    Template.fromStack(stack).hasResourceProperties(PRINCIPAL_PERMISSIONS, {
+      Principal: { DataLakePrincipalIdentifier: maintenanceRoleArn },
+      Resource: { Table: { CatalogId: '111122223333', DatabaseName: 'analytics', Name: 'daily_sales' } },
+      Permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'],
+      PermissionsWithGrantOption: [],
+    });
+    // AND it is the only grant to that role
+    expect(grants.principalPermissions).toHaveLength(5); // database, two sources, the workflow's and the optimizers' target grants
+    Template.fromStack(stack).resourcePropertiesCountIs(PRINCIPAL_PERMISSIONS, { Principal: { DataLakePrincipalIdentifier: maintenanceRoleArn } }, 1);
+    expect(maintenanceStatements(stack, construct)).toContainEqual({ Sid: 'LakeFormationDataAccess', Effect: 'Allow', Action: 'lakeformation:GetDataAccess', Resource: '*' });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('maintenanceRole gets its Lake Formation'));
+  });
+
+  test('before the table exists, no table grant can be made: the stack warns, naming targetTableExists', () => {
+    const { stack, construct } = iceberg();
+    construct.grantLakeFormationPermissions();
+    Template.fromStack(stack).resourcePropertiesCountIs(PRINCIPAL_PERMISSIONS, { Resource: { Table: Match.objectLike({ Name: 'daily_sales' }) } }, 0);
+    expect(maintenanceStatements(stack, construct)).toContainEqual({ Sid: 'LakeFormationDataAccess', Effect: 'Allow', Action: 'lakeformation:GetDataAccess', Resource: '*' });
+    Annotations.fromStack(stack).hasWarning('/Stack/Sales/LakeFormationPermissions', Match.stringLikeRegexp('deploy again with targetTableExists: true.*\\[ack: cdk-keep-data-up-to-date:maintenanceRoleNeedsTableGrant\\]'));
+  });
+
+  test('a Hive target has no maintenance role, and so no grant or warning for one', () => {
+    const { stack, construct } = newConstruct();
+    construct.grantLakeFormationPermissions({ targetTableExists: true });
+    expect(construct.maintenanceRole).toBeUndefined();
+    Template.fromStack(stack).resourcePropertiesCountIs(PRINCIPAL_PERMISSIONS, { Permissions: Match.arrayWith(['DELETE']) }, 0);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('maintenanceRole'));
   });
 });
 

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
 import { createExampleApp, EXAMPLE_TARGET } from '../local/app';
 import { ResolvedStateMachine, synthesizeStateMachine } from '../local/definition';
 import { LocalAws } from '../local/local-aws';
 import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
 import { namedError } from '../local/task-handlers';
-import { Duration } from 'aws-cdk-lib';
 import { TargetQueries } from '../src';
 
 const ENABLE_STATES = ['Enable Compaction', 'Enable Orphan File Deletion', 'Enable Snapshot Retention'];
@@ -121,7 +121,10 @@ test('a retention optimizer a user turned off stays off when its period is updat
   // GIVEN the optimizers are on, then the user turns retention off (as with aws glue update-table-optimizer)
   expect((await aws.startExecution(merge)).status).toBe('SUCCEEDED');
   aws.tableOptimizers.update({
-    CatalogId: '111111111111', DatabaseName: SAMPLE_SOURCE.databaseName, TableName: EXAMPLE_TARGET.tableName, Type: 'retention',
+    CatalogId: '111111111111',
+    DatabaseName: SAMPLE_SOURCE.databaseName,
+    TableName: EXAMPLE_TARGET.tableName,
+    Type: 'retention',
     TableOptimizerConfiguration: { ...retentionConfiguration(), Enabled: false },
   });
 

@@ -79,9 +79,9 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 
-  test('finds nothing unacknowledged with a maintained Iceberg target: the optimizers\' role and its grants', () => {
+  test.each([false, true])('finds nothing unacknowledged with a maintained Iceberg target: the optimizers\' role and its grants (Lake Formation grants: %s)', (lakeFormation) => {
     const { app, stack } = newStack();
-    new KeepDataUpToDate(stack, 'Orders', {
+    const workflow = new KeepDataUpToDate(stack, 'Orders', {
       databaseName: 'analytics',
       targetTableName: 'orders_merged',
       sourceTableNames: ['orders'],
@@ -89,6 +89,7 @@ describe('cdk-nag AwsSolutions', () => {
       queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
     });
+    if (lakeFormation) workflow.grantLakeFormationPermissions({ targetTableExists: true });
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 

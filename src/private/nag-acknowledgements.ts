@@ -132,7 +132,11 @@ export function acknowledgeNagFindings(scope: IConstruct): void {
   }
 }
 
-function acknowledgeActionsOnAnyResource(role: iam.Role): void {
+/**
+ * Acknowledges `AwsSolutions-IAM5[Resource::*]` on a role whose every action on `*` supports no
+ * resource-level permissions (see `ACTIONS_ONLY_ON_ANY_RESOURCE`); any other leaves it unacknowledged.
+ */
+export function acknowledgeActionsOnAnyResource(role: iam.Role): void {
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (!(policy instanceof iam.Policy)) return;
   const document = Stack.of(role).resolve(policy.document);
