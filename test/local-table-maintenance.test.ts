@@ -83,10 +83,10 @@ test('an execution that failed halfway through enabling is finished by the next,
 });
 
 /** The merge workflow with another snapshotRetention, as after a deploy that changed the prop. */
-function mergeWithRetention(days: number): ResolvedStateMachine {
+function mergeWithRetention(retentionDays: number): ResolvedStateMachine {
   return synthesizeStateMachine(createExampleApp({
     queries: TargetQueries.mergeNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'customer', 'amount', 'dt'] }),
-    snapshotRetention: Duration.days(days),
+    snapshotRetention: Duration.days(retentionDays),
   }).app);
 }
 
@@ -134,7 +134,10 @@ test('a retention optimizer a user turned off stays off when its period is updat
   // THEN the period is the prop's, and the optimizer is still off
   expect(execution.status).toBe('SUCCEEDED');
   expect(execution.statesEntered).toContain('Update Snapshot Retention');
-  expect(retentionConfiguration()).toMatchObject({ Enabled: false, RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 10 } } });
+  expect(retentionConfiguration()).toMatchObject({
+    Enabled: false,
+    RetentionConfiguration: { IcebergConfiguration: { SnapshotRetentionPeriodInDays: 10 } },
+  });
 });
 
 test('Glue\'s UpdateTableOptimizer of an optimizer that does not exist fails with EntityNotFoundException', () => {

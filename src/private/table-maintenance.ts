@@ -172,14 +172,15 @@ export function enableMaintenance(scope: Construct, props: EnableMaintenanceProp
   const retry = (state: sfn.TaskStateBase) => retryTransient(state,
     ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.ConcurrentModificationException'], Duration.seconds(2), 5);
   type OptimizerType = typeof OPTIMIZER_TYPES[number];
-  const call = (id: string, comment: string, action: string, type: OptimizerType, configuration: Record<string, unknown>) => retry(new tasks.CallAwsService(scope, id, {
-    comment,
-    service: 'glue',
-    action,
-    iamResources: tableArns,
-    parameters: { ...table, Type: type, TableOptimizerConfiguration: { RoleArn: props.maintenanceRole.roleArn, ...configuration } },
-    resultPath: sfn.JsonPath.DISCARD,
-  }));
+  const call = (id: string, comment: string, action: string, type: OptimizerType, configuration: Record<string, unknown>) => retry(
+    new tasks.CallAwsService(scope, id, {
+      comment,
+      service: 'glue',
+      action,
+      iamResources: tableArns,
+      parameters: { ...table, Type: type, TableOptimizerConfiguration: { RoleArn: props.maintenanceRole.roleArn, ...configuration } },
+      resultPath: sfn.JsonPath.DISCARD,
+    }));
   const retentionConfiguration = {
     RetentionConfiguration: {
       IcebergConfiguration: { SnapshotRetentionPeriodInDays: props.snapshotRetentionDays, NumberOfSnapshotsToRetain: 1, CleanExpiredFiles: true },
