@@ -105,7 +105,7 @@ describe('cdk-nag AwsSolutions', () => {
     // WHEN
     const acknowledged = acknowledgements(construct);
     // THEN
-    const target = stack.getLogicalId(construct.targetDataLocation.bucket.node.defaultChild as s3.CfnBucket);
+    const target = stack.getLogicalId(construct.targetDataLocation!.bucket.node.defaultChild as s3.CfnBucket);
     const results = stack.getLogicalId(construct.resultsBucket.node.defaultChild as s3.CfnBucket);
     expect([...acknowledged.keys()].sort()).toEqual([
       'AwsSolutions-IAM5[Action::s3:Abort*]',
