@@ -2,6 +2,7 @@ import { ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { PropError } from './errors';
+import { acknowledgeS3TablesTableWildcard } from './nag-acknowledgements';
 import { validateGlueName } from './validation';
 import { S3TablesTarget } from '../s3-tables-target';
 
@@ -102,12 +103,14 @@ export function grantS3TablesTarget(scope: IConstruct, role: iam.IRole, target: 
     resources: [target.tableBucketArn],
     conditions: { StringEquals: { 's3tables:namespace': target.namespace } },
   }));
+  const tables = `${target.tableBucketArn}/table/*`;
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ReadWriteTargetS3Table',
     actions: S3_TABLES_TABLE_ACTIONS,
-    resources: [`${target.tableBucketArn}/table/*`],
+    resources: [tables],
     conditions: { StringEquals: { 's3tables:namespace': target.namespace, 's3tables:tableName': tableName } },
   }));
+  acknowledgeS3TablesTableWildcard(role, tables, target.namespace, tableName);
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ReadWriteTargetTableInS3TablesCatalog',
     actions: S3_TABLES_GLUE_ACTIONS,
