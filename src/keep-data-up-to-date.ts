@@ -19,8 +19,8 @@ import { DEFAULT_MAX_STALENESS, freshnessMetric, grantPutFreshnessMetric, valida
 import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
 import { ChosenQueries, chooseQueries, resolveWatermark } from './private/queries';
-import { checkS3TablesProps, grantS3TablesTarget, ResolvedS3TablesTarget, resolveS3TablesTarget } from './private/s3-tables';
 import { renderQuery } from './private/query-template';
+import { checkS3TablesProps, grantS3TablesTarget, ResolvedS3TablesTarget, resolveS3TablesTarget } from './private/s3-tables';
 import { createSecureBucket } from './private/secure-bucket';
 import { createMaintenanceRole, resolveMaintenance } from './private/table-maintenance';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
@@ -463,7 +463,9 @@ export class KeepDataUpToDate extends Construct {
       // emptied first; any other target needs an update that is idempotent on its own.
       rewritesPartitions: !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata,
       // S3 maintains the tables of a table bucket itself (see checkS3TablesProps).
-      maintenance: this.s3Tables ? undefined : resolveMaintenance({ icebergMaintenance: props.icebergMaintenance, snapshotRetention: props.snapshotRetention, watermark }),
+      maintenance: this.s3Tables
+        ? undefined
+        : resolveMaintenance({ icebergMaintenance: props.icebergMaintenance, snapshotRetention: props.snapshotRetention, watermark }),
     };
     this.warnOfUnsafeCombinations(props, { createTargetQuery, updateTargetQuery, propName }, statements);
     return statements;
@@ -506,7 +508,8 @@ export class KeepDataUpToDate extends Construct {
 
   /** The role the Glue table optimizers of an Iceberg target run as (see `createMaintenanceRole`). */
   private createMaintenanceRole(props: KeepDataUpToDateProps): iam.IRole {
-    return createMaintenanceRole(this, { databaseName: props.databaseName, targetTableName: props.targetTableName, target: this.targetDataLocation! });
+    const target = this.targetDataLocation!;
+    return createMaintenanceRole(this, { databaseName: props.databaseName, targetTableName: props.targetTableName, target });
   }
 
   /** The role the workflow runs as, allowed exactly what its queries need. */

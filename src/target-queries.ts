@@ -1,7 +1,7 @@
 import { PropError } from './private/errors';
 import { recordOrigin } from './private/query-origin';
-import { quoteIdentifier } from './private/sql';
 import { checkWatermarkColumnType, s3TableCreateStatement } from './private/s3-table-statements';
+import { quoteIdentifier } from './private/sql';
 import { S3TablesTarget } from './s3-tables-target';
 import { TargetTableType, WatermarkColumnType, WatermarkOptions } from './watermark';
 

@@ -3,11 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
+import { FIXTURE_ORDERS, writeParquetOrders } from './local-package-app';
 import { parseStatement } from '../local/athena/statement';
 import { synthesizeStateMachine } from '../local/definition';
 import { LocalAws } from '../local/local-aws';
+import { runLocally } from '../local/run-locally';
 import { addSourceOrders, addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 
 const TARGET = '"s3tablescatalog/analytics-tables"."curated"."orders_latest"';
 const NAMESPACE = 's3tablescatalog/analytics-tables/curated';
@@ -15,8 +17,8 @@ const SOURCE = `${SAMPLE_SOURCE.databaseName}.${SAMPLE_SOURCE.tableName}`;
 const ALL_ROWS = (table: string) => `SELECT order_id, customer, CAST(amount AS VARCHAR) AS amount, dt FROM ${table} ORDER BY dt, order_id`;
 
 /** The sample orders merged into an S3 table in namespace `curated` of table bucket `analytics-tables`. */
-function s3TablesMachine(overrides: Partial<KeepDataUpToDateProps> = {}) {
-  const app = new App();
+function s3TablesMachine(overrides: Partial<KeepDataUpToDateProps> = {}, outdir?: string) {
+  const app = new App(outdir ? { outdir } : {});
   const stack = new Stack(app, 'Orders', { env: { account: '111122223333', region: 'us-east-1' } });
   new KeepDataUpToDate(stack, 'LatestOrders', {
     databaseName: SAMPLE_SOURCE.databaseName,
@@ -128,4 +130,20 @@ test('in a workgroup that encrypts results with SSE-KMS, the merge into the S3 t
   expect(run.statesEntered).toContain('Create Target Table');
   expect(run.cause).toContain('MERGE into an S3 table cannot run with query results encrypted with SSE_KMS');
   expect(await aws.query(`SELECT count(*) AS n FROM ${TARGET}`)).toEqual([{ n: '0' }]);
+});
+
+test('runLocally makes the namespace, as the user would have, and reads the S3 table it fills', async () => {
+  // GIVEN the app synthesized to a cloud assembly, and the orders as Parquet under sales/orders/
+  const assembly = path.join(dataDir, 'cdk.out');
+  s3TablesMachine({}, assembly);
+  const data = path.join(dataDir, 'data');
+  await writeParquetOrders(data);
+
+  // WHEN
+  const result = await runLocally({ assembly, data, executions: 2 });
+
+  // THEN the first execution created the table in the namespace, the second found it, and the target holds every order
+  expect(result.executions.map((execution) => [execution.status, execution.createdTarget])).toEqual([['SUCCEEDED', true], ['SUCCEEDED', false]]);
+  expect(result.target.name).toBe(TARGET);
+  expect(result.target.rows.map((row) => row.order_id).sort()).toEqual(FIXTURE_ORDERS.map((order) => order.order_id).sort());
 });

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -176,7 +177,7 @@ describe('a KeepDataUpToDate with an S3 Tables target', () => {
     ['resultsEncryptionKey is set (the workgroup would encrypt with SSE-KMS)', (stack) => ({ resultsEncryptionKey: new kms.Key(stack, 'Key') }),
       /KeepDataUpToDate 'Stack\/Orders': resultsEncryptionKey cannot be combined with an S3 Tables target \(TargetQueries.mergeNewerRowsIntoS3Table\): the workgroup would encrypt results with SSE-KMS/],
     ['icebergMaintenance is true', () => ({ icebergMaintenance: true }), /icebergMaintenance turns on AWS Glue's table optimizers, and an S3 Tables target .* is maintained by S3 itself/],
-    ['snapshotRetention is set', () => ({ snapshotRetention: require('aws-cdk-lib').Duration.days(3) }), /snapshotRetention configures the Glue table optimizers/],
+    ['snapshotRetention is set', () => ({ snapshotRetention: Duration.days(3) }), /snapshotRetention configures the Glue table optimizers/],
     ['targetDataLocation is set', (stack) => ({ targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'lake') } }), /targetDataLocation cannot be combined with an S3 Tables target/],
     ['the table bucket ARN is not one', () => ({ queries: s3TableQueries({ tableBucketArn: 'arn:aws:s3:::analytics-tables' }) }), /tableBucketArn\) must be a table bucket ARN/],
     ['the namespace has capitals', () => ({ queries: s3TableQueries({ namespace: 'Sales' }) }), /namespace\) must be 1 to 255 lower-case letters/],

@@ -1,6 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { AthenaQueryError } from './errors';
 import { localDatabase } from './catalog-views';
+import { AthenaQueryError } from './errors';
 import { QueryColumn } from './query-columns';
 import { TableName } from './statement';
 import { GlueCatalog, GlueTable } from '../glue-catalog';

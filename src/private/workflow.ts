@@ -12,9 +12,9 @@ import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
 import { retryTransient } from './retry';
+import { ResolvedS3TablesTarget, s3TablesGlueArns } from './s3-tables';
 import { lookbackValueQuery, newestValueQuery, quoteIdentifier } from './sql';
 import { EnableMaintenanceProps, enableMaintenance } from './table-maintenance';
-import { ResolvedS3TablesTarget, s3TablesGlueArns } from './s3-tables';
 import { TargetTableRef, targetValues } from './target-values';
 import { WatermarkColumnType } from '../watermark';
 
@@ -82,7 +82,8 @@ export interface WorkflowProps {
  * [guard] → Get Target Table →(not found) Create Target Table → [Get Maintenance →(not found) Enable …] → [watermark loop →] Update Target Table.
  */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
-  const query = (id: string, queryString: string, comment: string, resultPath: string, context?: { catalogName: string; databaseName: string }) => retryTransient(
+  type QueryContext = { catalogName: string; databaseName: string };
+  const query = (id: string, queryString: string, comment: string, resultPath: string, context?: QueryContext) => retryTransient(
     new AthenaQueryTask(scope, id, {
       comment,
       queryString,
