@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { localDatabase } from './athena/catalog-views';
 import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './cloud-assembly';
 import { loadSourceTables, LoadedTable } from './data-lake';
+import type { ResolvedStateMachine } from './definition';
 import { LocalAws } from './local-aws';
 import { queryReads } from './query-reads';
 import type { EventLog } from './step-functions';
@@ -73,9 +75,12 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
   const aws = await LocalAws.create(runDir);
   try {
     const sourceTables = await loadSourceTables(aws, options.data, workflow.databaseName, workflow.sourceTableNames);
-    const targetName = `${workflow.databaseName}.${workflow.targetTableName}`;
-    const countTarget = async () => (aws.catalog.getTable(workflow.databaseName, workflow.targetTableName)
-      ? Number((await aws.query(`SELECT count(*) AS n FROM ${targetName}`))[0].n)
+    const target = targetTableOf(machine, workflow.databaseName, workflow.targetTableName);
+    // The table bucket's namespace is the user's, made before any execution.
+    if (target.database !== workflow.databaseName) aws.catalog.createDatabase(target.database);
+    const targetName = target.name;
+    const countTarget = async () => (aws.catalog.getTable(target.database, workflow.targetTableName)
+      ? Number((await aws.query(`SELECT count(*) AS n FROM ${target.sql}`))[0].n)
       : 0);
     const results: LocalExecution[] = [];
     for (let i = 0; i < executions; i++) {
@@ -97,7 +102,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
       options.onExecution?.(execution, i + 1);
       if (result.status !== 'SUCCEEDED') break;
     }
-    const table = aws.catalog.getTable(workflow.databaseName, workflow.targetTableName);
+    const table = aws.catalog.getTable(target.database, workflow.targetTableName);
     return {
       workflow,
       sourceTables,
@@ -105,12 +110,25 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
       target: {
         name: targetName,
         directory: table ? aws.s3.pathOf(table.location) : '',
-        rows: table ? await aws.query(`SELECT * FROM ${targetName}`) : [],
+        rows: table ? await aws.query(`SELECT * FROM ${target.sql}`) : [],
       },
     };
   } finally {
     aws.close();
   }
+}
+
+/**
+ * Where the workflow's target is: in the workflow's database, or, when **Get Target Table** names
+ * the catalog of an S3 table bucket (`CatalogId` `<account>:s3tablescatalog/<bucket>`), in that
+ * bucket's namespace.
+ */
+function targetTableOf(machine: ResolvedStateMachine, databaseName: string, tableName: string): { database: string; name: string; sql: string } {
+  const parameters = (machine.definition.States['Get Target Table'] as { Parameters?: Record<string, string> } | undefined)?.Parameters;
+  const catalog = /:(s3tablescatalog\/.+)$/.exec(parameters?.CatalogId ?? '')?.[1];
+  if (!catalog || !parameters?.DatabaseName) return { database: databaseName, name: `${databaseName}.${tableName}`, sql: `${databaseName}.${tableName}` };
+  const name = `"${catalog}"."${parameters.DatabaseName}"."${tableName}"`;
+  return { database: localDatabase(catalog, parameters.DatabaseName), name, sql: name };
 }
 
 /** A failed `.sync` query's cause is its GetQueryExecution response: its state change reason says why. */

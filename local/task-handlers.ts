@@ -1,3 +1,4 @@
+import { localDatabase } from './athena/catalog-views';
 import { LocalAthena, QueryFailedError, StartQueryExecutionInput } from './athena/local-athena';
 import { GlueCatalog } from './glue-catalog';
 import type { CreateTableOptimizerInput, GetTableOptimizerInput, LocalTableOptimizers, UpdateTableOptimizerInput } from './glue-table-optimizers';
@@ -42,8 +43,10 @@ export function localTaskHandlers(aws: LocalServices): TaskHandlers {
   };
 
   return {
-    'aws-sdk:glue:getTable': (input: { DatabaseName: string; Name: string }) => {
-      const table = aws.catalog.getTable(input.DatabaseName, input.Name);
+    'aws-sdk:glue:getTable': (input: { CatalogId?: string; DatabaseName: string; Name: string }) => {
+      // A table bucket's catalog is `<account>:s3tablescatalog/<bucket>`, its namespaces its databases.
+      const catalog = /:(s3tablescatalog\/.+)$/.exec(input.CatalogId ?? '')?.[1];
+      const table = aws.catalog.getTable(localDatabase(catalog, input.DatabaseName), input.Name);
       if (!table) {
         throw namedError(
           'Glue.EntityNotFoundException',

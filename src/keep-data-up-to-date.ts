@@ -20,6 +20,7 @@ import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
 import { ChosenQueries, chooseQueries, resolveWatermark } from './private/queries';
 import { renderQuery } from './private/query-template';
+import { checkS3TablesProps, grantS3TablesTarget, ResolvedS3TablesTarget, resolveS3TablesTarget } from './private/s3-tables';
 import { createSecureBucket } from './private/secure-bucket';
 import { createMaintenanceRole, resolveMaintenance } from './private/table-maintenance';
 import { normalizePrefix, validateGlueName, validateNonEmptyUnique, validateWorkGroupName } from './private/validation';
@@ -84,7 +85,8 @@ export interface KeepDataUpToDateProps {
   /**
    * The statements, as templates or generated for the common case
    * (`TargetQueries.appendNewerRows(...)`). Replaces `createTargetQuery`, `updateTargetQuery`
-   * and `watermark`.
+   * and `watermark`. `TargetQueries.mergeNewerRowsIntoS3Table(...)` puts the target in a
+   * namespace of an Amazon S3 table bucket instead of `targetDataLocation`.
    *
    * @default - `createTargetQuery`, `updateTargetQuery` and `watermark`
    */
@@ -129,9 +131,10 @@ export interface KeepDataUpToDateProps {
 
   /**
    * Where the target table's data lives. The role may read and write objects under it, and
-   * delete none.
+   * delete none. Not for an S3 Tables target (`TargetQueries.mergeNewerRowsIntoS3Table`), whose
+   * data S3 Tables places itself.
    *
-   * @default - a new encrypted bucket (`TargetBucket`, retained when the stack is deleted), prefix `<targetTableName>/`
+   * @default - a new encrypted bucket (`TargetBucket`, retained when the stack is deleted), prefix `<targetTableName>/`; none for an S3 Tables target
    */
   readonly targetDataLocation?: DataLocation;
 
@@ -181,6 +184,9 @@ export interface KeepDataUpToDateProps {
   /**
    * A customer managed key that the created workgroup encrypts query results with (SSE-KMS).
    *
+   * Not with an S3 Tables target: Athena runs no INSERT or MERGE on S3 Tables in a workgroup
+   * that encrypts results with SSE-KMS.
+   *
    * @default - SSE-S3
    */
   readonly resultsEncryptionKey?: kms.IKey;
@@ -225,7 +231,7 @@ export interface KeepDataUpToDateProps {
    * Whether the workflow turns on AWS Glue's table optimizers for an Iceberg target (compaction,
    * snapshot retention and orphan-file deletion), which run as a role of their own (`maintenanceRole`).
    *
-   * @default - true for an Iceberg target (`TargetQueries.mergeNewerRows`, or a watermark with `targetTableType` ICEBERG); a Hive target has none, and true is then an error
+   * @default - true for an Iceberg target (`TargetQueries.mergeNewerRows`, or a watermark with `targetTableType` ICEBERG); a Hive target has none, and true is then an error; an S3 Tables target (`TargetQueries.mergeNewerRowsIntoS3Table`) is maintained by S3, and true is then an error
    */
   readonly icebergMaintenance?: boolean;
 
@@ -259,8 +265,8 @@ export class KeepDataUpToDate extends Construct {
   public readonly workGroup?: athena.CfnWorkGroup;
   /** The bucket that holds Athena query results. */
   public readonly resultsBucket: s3.IBucket;
-  /** Where the target table's data lives. */
-  public readonly targetDataLocation: DataLocation;
+  /** Where the target table's data lives; undefined for an S3 Tables target, whose data S3 Tables places. */
+  public readonly targetDataLocation?: DataLocation;
   /** The log group the state machine logs to. */
   public readonly logGroup: logs.ILogGroup;
   /** The create statement, placeholders substituted. */
@@ -287,6 +293,8 @@ export class KeepDataUpToDate extends Construct {
    */
   public readonly maintenanceRole?: iam.IRole;
   private readonly tables: { databaseName: string; targetTableName: string; sourceTableNames: string[] };
+  /** The table bucket namespace the target is in, for `TargetQueries.mergeNewerRowsIntoS3Table`. */
+  private readonly s3Tables?: ResolvedS3TablesTarget;
 
   constructor(scope: Construct, id: string, props: KeepDataUpToDateProps) {
     super(scope, id);
@@ -294,6 +302,7 @@ export class KeepDataUpToDate extends Construct {
     // A prop error names this construct's path, so that with several instances the message says which one.
     withConstructPath(this, () => validateProps(props));
     this.tables = { databaseName: props.databaseName, targetTableName: props.targetTableName, sourceTableNames: [...props.sourceTableNames] };
+    this.s3Tables = props.queries?.s3TablesTarget && withConstructPath(this, () => resolveS3TablesTarget(this, props.queries!.s3TablesTarget!));
     const { target, sources: sourceDataLocations } = withConstructPath(this, () => this.locateData(props));
     this.targetDataLocation = target;
     const results = withConstructPath(this, () => this.createResultsStorage(props));
@@ -324,6 +333,11 @@ export class KeepDataUpToDate extends Construct {
    * The stack must be deployed by a principal allowed to grant these permissions.
    */
   public grantLakeFormationPermissions(options: LakeFormationGrantOptions = {}): LakeFormationPermissions {
+    if (this.s3Tables) {
+      withConstructPath(this, (): never => {
+        throw new PropError('grantLakeFormationPermissions grants on the Glue Data Catalog of the account; an S3 Tables target (TargetQueries.mergeNewerRowsIntoS3Table) needs grants on its catalog <account>:s3tablescatalog/<bucket> instead: see the README, "Amazon S3 Tables as a target"');
+      });
+    }
     return new LakeFormationPermissions(this, 'LakeFormationPermissions', {
       ...options,
       role: this.role,
@@ -359,8 +373,8 @@ export class KeepDataUpToDate extends Construct {
   }
 
   /** Where the target's data goes (a new bucket unless given), and the source locations, normalized. */
-  private locateData(props: KeepDataUpToDateProps): { target: DataLocation; sources: DataLocation[] } {
-    const target = props.targetDataLocation
+  private locateData(props: KeepDataUpToDateProps): { target?: DataLocation; sources: DataLocation[] } {
+    const target = this.s3Tables ? undefined : props.targetDataLocation
       ? { bucket: props.targetDataLocation.bucket, prefix: normalizePrefix('targetDataLocation.prefix', props.targetDataLocation.prefix) }
       : {
         bucket: createSecureBucket(this, 'TargetBucket', { serverAccessLogsBucket: props.serverAccessLogsBucket }),
@@ -435,12 +449,16 @@ export class KeepDataUpToDate extends Construct {
     const placeholders: Record<string, string> = {
       database: props.databaseName,
       targetTable: props.targetTableName,
-      targetLocation: `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`,
       workGroup: this.workGroupName,
+      ...(this.s3Tables
+        ? { targetCatalog: this.s3Tables.catalogName, targetNamespace: this.s3Tables.namespace }
+        : { targetLocation: locationUri(this.targetDataLocation!) }),
     };
     if (props.sourceTableNames.length === 1) placeholders.sourceTable = props.sourceTableNames[0];
     const { createTargetQuery, updateTargetQuery, watermark, propName } = chooseQueries(props);
-    const resolvedWatermark = watermark && resolveWatermark(watermark, props.sourceTableNames, propName);
+    const resolved = watermark && resolveWatermark(watermark, props.sourceTableNames, propName);
+    // Athena's guide does not say that an S3 table has `$partitions`: its newest value is read from its rows.
+    const resolvedWatermark = resolved && this.s3Tables ? { ...resolved, icebergPartitionMetadata: false } : resolved;
     const statements: Statements = {
       createTargetQuery: renderQuery(propName('createTargetQuery'), createTargetQuery, placeholders),
       updateTargetQuery: renderQuery(propName('updateTargetQuery'), updateTargetQuery, placeholders, resolvedWatermark ? ['watermark', 'windowEnd'] : []),
@@ -448,7 +466,10 @@ export class KeepDataUpToDate extends Construct {
       // A Hive target partitioned by the watermark has the partitions a lookback loads again
       // emptied first; any other target needs an update that is idempotent on its own.
       rewritesPartitions: !!resolvedWatermark && resolvedWatermark.lookbackPartitions > 0 && resolvedWatermark.targetPartitionMetadata,
-      maintenance: resolveMaintenance({ icebergMaintenance: props.icebergMaintenance, snapshotRetention: props.snapshotRetention, watermark }),
+      // S3 maintains the tables of a table bucket itself (see checkS3TablesProps).
+      maintenance: this.s3Tables
+        ? undefined
+        : resolveMaintenance({ icebergMaintenance: props.icebergMaintenance, snapshotRetention: props.snapshotRetention, watermark }),
     };
     this.warnOfUnsafeCombinations(props, { createTargetQuery, updateTargetQuery, propName }, statements);
     return statements;
@@ -479,6 +500,10 @@ export class KeepDataUpToDate extends Construct {
       warn('lookbackWithoutMerge',
         `${templates.propName('watermark.lookbackPartitions')} loads the target's ${watermark.lookbackPartitions} newest partitions again on every run, but ${templates.propName('updateTargetQuery')} is not a MERGE: unless it is idempotent, those rows are inserted twice.`);
     }
+    if (this.s3Tables && props.workGroupName !== undefined) {
+      warn('s3TablesInExistingWorkGroup',
+        `The target is an S3 table, and Athena runs no INSERT, UPDATE, DELETE or MERGE on S3 Tables in a workgroup that encrypts query results with SSE-KMS or CSE-KMS, nor any DML in one with Requester Pays on. If workgroup '${props.workGroupName}' does, every update fails: use a workgroup that encrypts results with SSE-S3, or leave workGroupName unset.`);
+    }
     if (props.schedule && props.skipWhenRunning === false) {
       warn('scheduleWithoutGuard',
         'schedule starts executions by itself while skipWhenRunning is false: an execution that starts while the previous one still runs loads the same rows again, and they are inserted twice. Leave skipWhenRunning at its default (true).');
@@ -487,7 +512,8 @@ export class KeepDataUpToDate extends Construct {
 
   /** The role the Glue table optimizers of an Iceberg target run as (see `createMaintenanceRole`). */
   private createMaintenanceRole(props: KeepDataUpToDateProps): iam.IRole {
-    return createMaintenanceRole(this, { databaseName: props.databaseName, targetTableName: props.targetTableName, target: this.targetDataLocation });
+    const target = this.targetDataLocation!;
+    return createMaintenanceRole(this, { databaseName: props.databaseName, targetTableName: props.targetTableName, target });
   }
 
   /** The role the workflow runs as, allowed exactly what its queries need. */
@@ -506,6 +532,7 @@ export class KeepDataUpToDate extends Construct {
       workGroupName: this.workGroupName,
       resultsEncryptionKey: results.key,
     });
+    if (this.s3Tables) grantS3TablesTarget(this, role, this.s3Tables, props.targetTableName);
     return role;
   }
 
@@ -533,7 +560,8 @@ export class KeepDataUpToDate extends Construct {
       createTargetQuery: statements.createTargetQuery,
       updateTargetQuery: statements.updateTargetQuery,
       watermark: statements.watermark,
-      rewriteLocation: statements.rewritesPartitions ? { bucket: this.targetDataLocation.bucket, prefix: this.targetDataLocation.prefix ?? '' } : undefined,
+      s3TablesTarget: this.s3Tables,
+      rewriteLocation: statements.rewritesPartitions ? { bucket: this.targetDataLocation!.bucket, prefix: this.targetDataLocation!.prefix ?? '' } : undefined,
       stateMachineArnForGuard: (props.skipWhenRunning ?? true)
         ? Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
         : undefined,
@@ -543,13 +571,13 @@ export class KeepDataUpToDate extends Construct {
       reportFreshness: statements.watermark !== undefined,
       // A Hive target partitioned by the watermark, whose partitions no lookback rewrites in place.
       executionLocationsUnder: this.lockTable && statements.watermark?.targetPartitionMetadata && !statements.rewritesPartitions
-        ? `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`
+        ? locationUri(this.targetDataLocation!)
         : undefined,
       maintenance: statements.maintenance && this.maintenanceRole && {
         databaseName: props.databaseName,
         targetTableName: props.targetTableName,
         maintenanceRole: this.maintenanceRole,
-        targetLocation: `s3://${this.targetDataLocation.bucket.bucketName}/${this.targetDataLocation.prefix ?? ''}`,
+        targetLocation: locationUri(this.targetDataLocation!),
         snapshotRetentionDays: statements.maintenance.snapshotRetentionDays,
         workflowRole: this.role,
       },
@@ -641,6 +669,11 @@ export class KeepDataUpToDate extends Construct {
 
 const DEFAULT_RESULTS_EXPIRATION = Duration.days(30);
 
+/** A data location's `s3://` URI, ending in `/`. */
+function locationUri(location: DataLocation): string {
+  return `s3://${location.bucket.bucketName}/${location.prefix ?? ''}`;
+}
+
 /** Has an alarm notify the user's topic, when there is one. */
 function notifyTopic(alarm: cloudwatch.Alarm, topic: sns.ITopic | undefined): cloudwatch.Alarm {
   if (topic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
@@ -686,6 +719,7 @@ function validateProps(props: KeepDataUpToDateProps): void {
       }
     }
   }
+  if (props.queries?.s3TablesTarget) checkS3TablesProps(props);
   if (props.maxStaleness !== undefined) {
     if (!(props.watermark ?? props.queries?.watermark)) {
       throw new PropError('maxStaleness sets the freshness alarm, which needs a watermark: set watermark, or queries with one');

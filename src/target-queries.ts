@@ -1,6 +1,8 @@
 import { PropError } from './private/errors';
 import { recordOrigin } from './private/query-origin';
+import { checkWatermarkColumnType, s3TableCreateStatement } from './private/s3-table-statements';
 import { quoteIdentifier } from './private/sql';
+import { S3TablesTarget } from './s3-tables-target';
 import { TargetTableType, WatermarkColumnType, WatermarkOptions } from './watermark';
 
 /**
@@ -169,6 +171,18 @@ export interface MergeNewerRowsOptions {
 }
 
 /**
+ * Options for `TargetQueries.mergeNewerRowsIntoS3Table`.
+ */
+export interface MergeNewerRowsIntoS3TableOptions extends MergeNewerRowsOptions, S3TablesTarget {
+  /**
+   * The Athena type of each column in `columns`, as `CREATE TABLE` takes it for an Iceberg table:
+   * `boolean`, `int`, `bigint`, `float`, `double`, `decimal(P,S)`, `string`, `binary`, `date` or
+   * `timestamp`.
+   */
+  readonly columnTypes: { [column: string]: string };
+}
+
+/**
  * The two Athena statements that create the target table and add newer source rows to it.
  */
 export abstract class TargetQueries {
@@ -234,20 +248,9 @@ export abstract class TargetQueries {
    * never lost. Identifiers are quoted.
    */
   public static mergeNewerRows(options: MergeNewerRowsOptions): TargetQueries {
-    if (options.uniqueKey.length === 0) {
-      throw new PropError('mergeNewerRows: uniqueKey must name at least one column');
-    }
-    for (const column of [...options.uniqueKey, options.watermarkColumn]) {
-      if (!options.columns.includes(column)) {
-        throw new PropError(`mergeNewerRows: columns must include '${column}', which identifies or orders the rows`);
-      }
-    }
+    checkMergeColumns('mergeNewerRows', options);
     const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
     const columns = options.columns.map(quoteIdentifier);
-    const source = `"{{database}}".${quoteIdentifier(options.sourceTableName)}`;
-    const watermark = quoteIdentifier(options.watermarkColumn);
-    const key = options.uniqueKey.map(quoteIdentifier);
-    const valueColumns = columns.filter((column) => !key.includes(column));
     const create = [
       'CREATE TABLE "{{database}}"."{{targetTable}}"',
       'WITH (',
@@ -258,35 +261,31 @@ export abstract class TargetQueries {
       `  write_compression = '${options.compression ?? TableCompression.SNAPPY}',`,
       `  partitioning = ARRAY[${partitionedBy.map((column) => `'${column.replace(/'/g, "''")}'`).join(', ')}]`,
       ')',
-      `AS SELECT ${columns.join(', ')} FROM ${source}`,
+      `AS SELECT ${columns.join(', ')} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
       'WITH NO DATA',
     ].join('\n');
-    const update = [
-      'MERGE INTO "{{database}}"."{{targetTable}}" AS t',
-      'USING (',
-      `  SELECT ${columns.join(', ')} FROM (`,
-      `    SELECT ${columns.join(', ')}, row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${watermark} DESC) AS "row_in_key"`,
-      `    FROM ${source}`,
-      `    WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
-      '  ) WHERE "row_in_key" = 1',
-      ') AS s',
-      `ON ${key.map((column) => `t.${column} = s.${column}`).join(' AND ')}`,
-      // With every column in the key, a matched row is already equal: nothing to update.
-      ...(valueColumns.length > 0 ? [`WHEN MATCHED THEN UPDATE SET ${valueColumns.map((column) => `${column} = s.${column}`).join(', ')}`] : []),
-      `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((column) => `s.${column}`).join(', ')})`,
-    ].join('\n');
-    return withOrigin(new TemplateQueries(create, update, {
-      column: options.watermarkColumn,
-      // Its newest values come from the target's and the source's `$partitions` only when both
-      // are partitioned by it (an identity partition of the Iceberg target).
-      partitionColumn: partitionedBy.includes(options.watermarkColumn),
-      sourceTableName: options.sourceTableName,
-      columnType: options.watermarkType,
-      initialValue: options.initialWatermark,
-      maxPartitionsPerQuery: options.maxPartitionsPerQuery,
-      lookbackPartitions: options.lookbackPartitions ?? 1,
-      targetTableType: TargetTableType.ICEBERG,
-    }), 'mergeNewerRows', GENERATED_OPTION_NAMES);
+    const update = mergeStatement('"{{database}}"."{{targetTable}}"', options);
+    return withOrigin(new TemplateQueries(create, update, mergeWatermark(options)), 'mergeNewerRows', GENERATED_OPTION_NAMES);
+  }
+
+  /**
+   * Like `mergeNewerRows`, into an Apache Iceberg table in a namespace of an Amazon S3 table
+   * bucket, which S3 maintains itself (compaction, snapshot management and unreferenced-file
+   * removal). The table is created with `CREATE TABLE` and the columns' types, with no location
+   * (S3 Tables places the data), then filled by `MERGE`. See the README, "Amazon S3 Tables as a
+   * target", for the account set-up it needs.
+   */
+  public static mergeNewerRowsIntoS3Table(options: MergeNewerRowsIntoS3TableOptions): TargetQueries {
+    checkMergeColumns('mergeNewerRowsIntoS3Table', options);
+    const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
+    const create = s3TableCreateStatement(options.columns, options.columnTypes, partitionedBy, options.compression ?? TableCompression.SNAPPY);
+    checkWatermarkColumnType(options);
+    const update = mergeStatement('"{{targetCatalog}}"."{{targetNamespace}}"."{{targetTable}}"', options);
+    const queries = new TemplateQueries(create, update, mergeWatermark(options), {
+      tableBucketArn: options.tableBucketArn,
+      namespace: options.namespace,
+    });
+    return withOrigin(queries, 'mergeNewerRowsIntoS3Table', GENERATED_OPTION_NAMES);
   }
 
   /** The statement that creates the target table. */
@@ -295,6 +294,8 @@ export abstract class TargetQueries {
   public abstract readonly updateTargetQuery: string;
   /** How the workflow finds the target's newest value, if it does. */
   public abstract readonly watermark?: WatermarkOptions;
+  /** The S3 table bucket namespace the target is created in, for `mergeNewerRowsIntoS3Table`. */
+  public abstract readonly s3TablesTarget?: S3TablesTarget;
 }
 
 /** What the generated strategies' options are called, by the watermark field each one sets. */
@@ -317,9 +318,66 @@ class TemplateQueries extends TargetQueries {
     public readonly createTargetQuery: string,
     public readonly updateTargetQuery: string,
     public readonly watermark?: WatermarkOptions,
+    public readonly s3TablesTarget?: S3TablesTarget,
   ) {
     super();
   }
+}
+
+/** The key and the watermark column are among the columns a merge copies. */
+function checkMergeColumns(method: string, options: MergeNewerRowsOptions): void {
+  if (options.uniqueKey.length === 0) {
+    throw new PropError(`${method}: uniqueKey must name at least one column`);
+  }
+  for (const column of [...options.uniqueKey, options.watermarkColumn]) {
+    if (!options.columns.includes(column)) {
+      throw new PropError(`${method}: columns must include '${column}', which identifies or orders the rows`);
+    }
+  }
+}
+
+/**
+ * The update of the merge strategies: the window's source rows, one per key (the newest by the
+ * watermark column, since Athena fails a `MERGE` whose source matches a target row twice),
+ * merged into `target` on the key.
+ */
+function mergeStatement(target: string, options: MergeNewerRowsOptions): string {
+  const columns = options.columns.map(quoteIdentifier);
+  const source = `"{{database}}".${quoteIdentifier(options.sourceTableName)}`;
+  const watermark = quoteIdentifier(options.watermarkColumn);
+  const key = options.uniqueKey.map(quoteIdentifier);
+  const valueColumns = columns.filter((column) => !key.includes(column));
+  return [
+    `MERGE INTO ${target} AS t`,
+    'USING (',
+    `  SELECT ${columns.join(', ')} FROM (`,
+    `    SELECT ${columns.join(', ')}, row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${watermark} DESC) AS "row_in_key"`,
+    `    FROM ${source}`,
+    `    WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
+    '  ) WHERE "row_in_key" = 1',
+    ') AS s',
+    `ON ${key.map((column) => `t.${column} = s.${column}`).join(' AND ')}`,
+    // With every column in the key, a matched row is already equal: nothing to update.
+    ...(valueColumns.length > 0 ? [`WHEN MATCHED THEN UPDATE SET ${valueColumns.map((column) => `${column} = s.${column}`).join(', ')}`] : []),
+    `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((column) => `s.${column}`).join(', ')})`,
+  ].join('\n');
+}
+
+/** The watermark of the merge strategies: an Iceberg target, the newest value merged again by default. */
+function mergeWatermark(options: MergeNewerRowsOptions): WatermarkOptions {
+  const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
+  return {
+    column: options.watermarkColumn,
+    // Its newest values come from the target's and the source's `$partitions` only when both
+    // are partitioned by it (an identity partition of the Iceberg target).
+    partitionColumn: partitionedBy.includes(options.watermarkColumn),
+    sourceTableName: options.sourceTableName,
+    columnType: options.watermarkType,
+    initialValue: options.initialWatermark,
+    maxPartitionsPerQuery: options.maxPartitionsPerQuery,
+    lookbackPartitions: options.lookbackPartitions ?? 1,
+    targetTableType: TargetTableType.ICEBERG,
+  };
 }
 
 /**

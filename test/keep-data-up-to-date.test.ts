@@ -217,8 +217,8 @@ describe('KeepDataUpToDate resources', () => {
   test('without a target location, keeps the target in a new bucket under <targetTable>/', () => {
     const stack = newStack();
     const construct = new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { targetDataLocation: undefined }));
-    const bucketId = stack.getLogicalId(construct.targetDataLocation.bucket.node.defaultChild as s3.CfnBucket);
-    expect(construct.targetDataLocation.prefix).toBe('daily_sales/');
+    const bucketId = stack.getLogicalId(construct.targetDataLocation!.bucket.node.defaultChild as s3.CfnBucket);
+    expect(construct.targetDataLocation!.prefix).toBe('daily_sales/');
     expect(definitionOf(stack).States['Create Target Table'].Parameters.QueryString)
       .toContain(`external_location = 's3://<Ref:${bucketId}>/daily_sales/'`);
   });
@@ -325,7 +325,7 @@ describe('KeepDataUpToDate validation', () => {
     const construct = new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, {
       targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Other', 'other'), prefix: 'curated/daily' },
     }));
-    expect(construct.targetDataLocation.prefix).toBe('curated/daily/');
+    expect(construct.targetDataLocation!.prefix).toBe('curated/daily/');
     expect(construct.createTargetQuery).toContain("external_location = 's3://other/curated/daily/'");
   });
 

@@ -99,7 +99,7 @@ describe('grantLakeFormationPermissions', () => {
   test('names the location in the bucket the construct creates by the bucket ARN and prefix', () => {
     const { stack, construct } = newConstruct();
     construct.grantLakeFormationPermissions({ targetLocationRegistered: true });
-    const bucketArn = stack.resolve(construct.targetDataLocation.bucket.bucketArn);
+    const bucketArn = stack.resolve(construct.targetDataLocation!.bucket.bucketArn);
     Template.fromStack(stack).hasResourceProperties(PRINCIPAL_PERMISSIONS, {
       Resource: { DataLocation: { CatalogId: '111122223333', ResourceArn: { 'Fn::Join': ['', [bucketArn, '/daily_sales']] } } },
     });

@@ -93,6 +93,27 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 
+  test('finds nothing unacknowledged with an S3 Tables target: the table actions held to one table by conditions', () => {
+    const { app, stack } = newStack();
+    new KeepDataUpToDate(stack, 'Orders', {
+      databaseName: 'analytics',
+      targetTableName: 'orders_latest',
+      sourceTableNames: ['orders'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-raw'), prefix: 'orders/' }],
+      queries: TargetQueries.mergeNewerRowsIntoS3Table({
+        tableBucketArn: 'arn:aws:s3tables:us-east-1:111122223333:bucket/analytics-tables',
+        namespace: 'sales',
+        sourceTableName: 'orders',
+        uniqueKey: ['order_id'],
+        watermarkColumn: 'dt',
+        columns: ['order_id', 'amount', 'dt'],
+        columnTypes: { order_id: 'string', amount: 'double', dt: 'string' },
+      }),
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+    });
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
   test('acknowledges each finding by its exact ID with a specific reason, never a whole rule', () => {
     // GIVEN
     const { stack } = newStack();
@@ -106,7 +127,7 @@ describe('cdk-nag AwsSolutions', () => {
     // WHEN
     const acknowledged = acknowledgements(construct);
     // THEN
-    const target = stack.getLogicalId(construct.targetDataLocation.bucket.node.defaultChild as s3.CfnBucket);
+    const target = stack.getLogicalId(construct.targetDataLocation!.bucket.node.defaultChild as s3.CfnBucket);
     const results = stack.getLogicalId(construct.resultsBucket.node.defaultChild as s3.CfnBucket);
     expect([...acknowledged.keys()].sort()).toEqual([
       'AwsSolutions-IAM5[Action::s3:Abort*]',

@@ -45,7 +45,7 @@ describe('the workflow role with default props', () => {
   // WHEN
   const template = Template.fromStack(stack);
   const workGroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:athena:${REGION}:${ACCOUNT}:workgroup/`, stack.resolve(construct.workGroupName)]] };
-  const targetBucketArn = stack.resolve(construct.targetDataLocation.bucket.bucketArn);
+  const targetBucketArn = stack.resolve(construct.targetDataLocation!.bucket.bucketArn);
   const resultsBucketArn = stack.resolve(construct.resultsBucket.bucketArn);
   const objects = (bucketArn: unknown, prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
 

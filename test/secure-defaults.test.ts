@@ -28,7 +28,7 @@ function synth(props: Partial<KeepDataUpToDateProps> = {}, extend?: (stack: Stac
     stack,
     construct,
     template,
-    buckets: { TargetBucket: logicalId(construct.targetDataLocation.bucket), ResultsBucket: logicalId(construct.resultsBucket) },
+    buckets: { TargetBucket: logicalId(construct.targetDataLocation!.bucket), ResultsBucket: logicalId(construct.resultsBucket) },
   };
 }
 

@@ -1,6 +1,6 @@
 import { ExpectedResult, IApiCall, IDeployAssert } from '@aws-cdk/integ-tests-alpha';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { insertOrdersQuery, KeepDataStack, Order, SOURCE_TABLE_NAME, TARGET_TABLE_NAME } from './keep-data-stack';
+import { insertOrdersQuery, KeepDataStack, Order, S3_TABLES_NAMESPACE, S3_TABLES_TARGET_TABLE_NAME, SOURCE_TABLE_NAME, TARGET_TABLE_NAME } from './keep-data-stack';
 
 /** Athena queries on a few rows finish in seconds; an execution runs a handful of them, one after the other. */
 const QUERY_WAIT = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(5) };
@@ -67,6 +67,41 @@ export class KeepDataAssertions {
   }
 
   /**
+   * Counts the rows and distinct orders of the S3 table with Athena, by its catalog-qualified
+   * name (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html).
+   */
+  public expectS3TableOrders(orders: number): this {
+    const bucket = this.stack.tableBucket!;
+    const queryExecutionId = this.query(
+      `SELECT count(*) AS row_count, count(DISTINCT order_id) AS orders FROM "s3tablescatalog/${bucket.tableBucketName}"."${S3_TABLES_NAMESPACE}"."${S3_TABLES_TARGET_TABLE_NAME}"`,
+    );
+    this.chain(this.assertions.awsApiCall('Athena', 'getQueryResults', { QueryExecutionId: queryExecutionId })
+      .expect(ExpectedResult.objectLike({
+        ResultSet: {
+          Rows: [
+            { Data: [{ VarCharValue: 'row_count' }, { VarCharValue: 'orders' }] },
+            { Data: [{ VarCharValue: `${orders}` }, { VarCharValue: `${orders}` }] },
+          ],
+        },
+      })));
+    return this;
+  }
+
+  /**
+   * Deletes the S3 table the workflow created, so that the stack's namespace, and then its table
+   * bucket, can be deleted: S3 Tables deletes only an empty namespace and an empty table bucket.
+   */
+  public deleteS3Table(): this {
+    const call = this.assertions.awsApiCall('S3Tables', 'deleteTable', {
+      tableBucketARN: this.stack.tableBucket!.attrTableBucketArn,
+      namespace: S3_TABLES_NAMESPACE,
+      name: S3_TABLES_TARGET_TABLE_NAME,
+    });
+    this.chain(call);
+    return this;
+  }
+
+  /**
    * Checks with Glue that the workflow turned on each of the target's table optimizers
    * (`GetTableOptimizer`, https://docs.aws.amazon.com/glue/latest/webapi/API_GetTableOptimizer.html).
    */
@@ -119,6 +154,25 @@ export class KeepDataAssertions {
     const glueArn = (resource: string, resourceName?: string) => assertStack.formatArn({ service: 'glue', resource, resourceName });
     const objects = (bucketArn: string, prefix: string) => `${bucketArn}/${prefix}*`;
 
+    const tableBucket = stack.tableBucket;
+    if (tableBucket) {
+      // Reading the S3 table: IAM access control, as Athena's guide lists it.
+      call.provider.addToRolePolicy({
+        Effect: 'Allow',
+        Action: ['glue:GetCatalog', 'glue:GetDatabase', 'glue:GetTable'],
+        Resource: [
+          glueArn('catalog', 's3tablescatalog'),
+          glueArn('catalog', `s3tablescatalog/${tableBucket.tableBucketName}`),
+          glueArn('database', `s3tablescatalog/${tableBucket.tableBucketName}/${S3_TABLES_NAMESPACE}`),
+          glueArn('table', `s3tablescatalog/${tableBucket.tableBucketName}/${S3_TABLES_NAMESPACE}/${S3_TABLES_TARGET_TABLE_NAME}`),
+        ],
+      });
+      call.provider.addToRolePolicy({
+        Effect: 'Allow',
+        Action: ['s3tables:GetTableBucket', 's3tables:GetNamespace', 's3tables:GetTable', 's3tables:GetTableMetadataLocation', 's3tables:GetTableData'],
+        Resource: [tableBucket.attrTableBucketArn, `${tableBucket.attrTableBucketArn}/table/*`],
+      });
+    }
     call.provider.addToRolePolicy({
       Effect: 'Allow',
       Action: ['athena:GetDataCatalog'],

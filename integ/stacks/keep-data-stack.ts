@@ -3,8 +3,9 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3tables from 'aws-cdk-lib/aws-s3tables';
 import { Construct } from 'constructs';
-import { DataLocation, KeepDataUpToDate, TargetTableType } from '../../src';
+import { DataLocation, KeepDataUpToDate, TargetQueries, TargetTableType } from '../../src';
 
 /** One row of the source table. */
 export interface Order {
@@ -20,6 +21,11 @@ export interface Order {
 export const SOURCE_TABLE_NAME = 'orders';
 /** The target table: one row per day, partitioned by day. */
 export const TARGET_TABLE_NAME = 'daily_orders';
+
+/** With `s3TablesTarget`: the target, one row per order (the newest version of each), in the table bucket's namespace. */
+export const S3_TABLES_TARGET_TABLE_NAME = 'latest_orders';
+/** With `s3TablesTarget`: the namespace the stack creates in its table bucket. */
+export const S3_TABLES_NAMESPACE = 'orders_integ';
 
 /** The source table's columns as Glue and Athena name them; `dt` is the partition key. */
 export const SOURCE_COLUMNS: glue.CfnTable.ColumnProperty[] = [
@@ -149,6 +155,15 @@ export interface KeepDataStackProps extends StackProps {
    * @default false - a Hive summary
    */
   readonly icebergSummary?: boolean;
+
+  /**
+   * The target is an Iceberg table in a namespace of an S3 table bucket the stack creates,
+   * merged from the source orders one day at a time (`TargetQueries.mergeNewerRowsIntoS3Table`).
+   * The account must have integrated table buckets with the Glue Data Catalog.
+   *
+   * @default false
+   */
+  readonly s3TablesTarget?: boolean;
 }
 
 /**
@@ -171,6 +186,9 @@ export class KeepDataStack extends Stack {
   /** The workgroup the stack creates when `existingWorkGroup` is set. */
   public readonly workGroup?: athena.CfnWorkGroup;
   public readonly keepData: KeepDataUpToDate;
+  /** With `s3TablesTarget`: the table bucket and its namespace. */
+  public readonly tableBucket?: s3tables.CfnTableBucket;
+  public readonly namespace?: s3tables.CfnNamespace;
 
   constructor(scope: Construct, id: string, props: KeepDataStackProps) {
     super(scope, id, props);
@@ -234,6 +252,38 @@ export class KeepDataStack extends Stack {
           },
         },
       });
+    }
+
+    if (props.s3TablesTarget) {
+      this.tableBucket = new s3tables.CfnTableBucket(this, 'TableBucket', {
+        tableBucketName: `${props.databaseName.replace(/_/g, '-')}-tables`,
+      });
+      this.namespace = new s3tables.CfnNamespace(this, 'Namespace', {
+        tableBucketArn: this.tableBucket.attrTableBucketArn,
+        namespace: S3_TABLES_NAMESPACE,
+      });
+      this.keepData = new KeepDataUpToDate(this, 'KeepDataUpToDate', {
+        databaseName: props.databaseName,
+        sourceTableNames: [SOURCE_TABLE_NAME],
+        targetTableName: S3_TABLES_TARGET_TABLE_NAME,
+        queries: TargetQueries.mergeNewerRowsIntoS3Table({
+          tableBucketArn: this.tableBucket.attrTableBucketArn,
+          namespace: S3_TABLES_NAMESPACE,
+          sourceTableName: SOURCE_TABLE_NAME,
+          uniqueKey: ['order_id'],
+          watermarkColumn: 'dt',
+          columns: ['order_id', 'customer', 'amount', 'dt'],
+          columnTypes: { order_id: 'string', customer: 'string', amount: 'decimal(10,2)', dt: 'string' },
+          maxPartitionsPerQuery: props.maxDaysPerQuery,
+        }),
+        sourceDataLocations: [this.sourceDataLocation],
+        resultsBucket: this.resultsBucket,
+        resultsPrefix: this.resultsPrefix,
+      });
+      // The workflow creates its table in the namespace: it must exist first.
+      this.keepData.node.addDependency(this.namespace);
+      RemovalPolicies.of(this).destroy();
+      return;
     }
 
     this.keepData = new KeepDataUpToDate(this, 'KeepDataUpToDate', {

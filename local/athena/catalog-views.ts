@@ -22,11 +22,13 @@ export const ATHENA_CATALOG = 'awsdatacatalog';
  */
 export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueCatalog, s3: LocalS3): Promise<void> {
   for (const database of catalog.databaseNames()) {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ATHENA_CATALOG}.${quoteIdentifier(database)}`);
+    const s3Tables = S3_TABLES_DATABASE.exec(database);
+    if (s3Tables) await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdentifier(s3Tables[1])}`);
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schemaName(database)}`);
   }
   for (const table of catalog.tables()) {
     const layout = tableLayout(table, s3);
-    const name = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(table.name)}`;
+    const name = `${schemaName(table.databaseName)}.${quoteIdentifier(table.name)}`;
     if (table.partitions !== undefined && table.partitionKeys.length > 0) {
       // Only the registered partitions' files, wherever their locations are.
       const files = table.partitions.flatMap((partition) => {
@@ -34,20 +36,46 @@ export async function exposeCatalog(connection: DuckDBConnection, catalog: GlueC
         return parquetFiles(directory).filter((file) => !file.includes(path.sep)).map((file) => path.join(directory, file));
       });
       await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0, files)}`);
-      const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      const partitionsName = `${schemaName(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${registeredPartitionsQuery(table)}`);
       continue;
     }
     const files = parquetFiles(layout.dataDirectory);
     await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${tableQuery(layout, files.length > 0)}`);
     if (isIceberg(table) && layout.partitionColumns.length > 0) {
-      const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      const partitionsName = `${schemaName(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${icebergPartitionsQuery(layout, files)}`);
     } else if (table.partitionKeys.length > 0) {
-      const partitionsName = `${ATHENA_CATALOG}.${quoteIdentifier(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
+      const partitionsName = `${schemaName(table.databaseName)}.${quoteIdentifier(`${table.name}$partitions`)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${partitionsName} AS ${partitionsQuery(table, usesPartitionProjection(table) ? [] : files)}`);
     }
   }
+}
+
+/**
+ * A namespace of an S3 table bucket is kept in the local catalog as the database
+ * `s3tablescatalog/<bucket>/<namespace>`, and exposed as the schema `<namespace>` of a DuckDB
+ * database `s3tablescatalog/<bucket>`, so that `"s3tablescatalog/<bucket>"."<namespace>"."<table>"`
+ * resolves as in Athena (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html).
+ */
+const S3_TABLES_DATABASE = /^(s3tablescatalog\/[^/]+)\/([^/]+)$/;
+
+/** The local catalog's database for a database (or namespace) of a catalog, as Athena names them. */
+export function localDatabase(catalog: string | undefined, database: string): string {
+  return catalog !== undefined && catalog.toLowerCase().startsWith('s3tablescatalog/') ? `${catalog.toLowerCase()}/${database}` : database;
+}
+
+/** Whether a local catalog database is a namespace of an S3 table bucket. */
+export function isS3TablesDatabase(database: string): boolean {
+  return S3_TABLES_DATABASE.test(database);
+}
+
+/** The DuckDB schema that holds the views of a local catalog database. */
+export function schemaName(database: string): string {
+  const s3Tables = S3_TABLES_DATABASE.exec(database);
+  return s3Tables
+    ? `${quoteIdentifier(s3Tables[1])}.${quoteIdentifier(s3Tables[2])}`
+    : `${ATHENA_CATALOG}.${quoteIdentifier(database)}`;
 }
 
 /**

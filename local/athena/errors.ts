@@ -18,7 +18,7 @@ export class AthenaQueryError extends Error {
 export class UnsupportedStatementError extends Error {
   constructor(reason: string, statement: string) {
     super(
-      `The KeepDataUpToDate local runner does not support ${reason}. It runs CREATE TABLE … WITH (format = 'PARQUET', external_location = …, partitioned_by = ARRAY[…]) AS SELECT …, CREATE TABLE … WITH (table_type = 'ICEBERG', is_external = false, location = …, partitioning = ARRAY[…]) AS SELECT …, INSERT INTO … SELECT …, MERGE INTO <Iceberg table> … WHEN MATCHED THEN UPDATE SET … WHEN NOT MATCHED THEN INSERT (…) VALUES (…) and SELECT …. Statement: ${statement.trim()}`,
+      `The KeepDataUpToDate local runner does not support ${reason}. It runs CREATE TABLE … WITH (format = 'PARQUET', external_location = …, partitioned_by = ARRAY[…]) AS SELECT …, CREATE TABLE … WITH (table_type = 'ICEBERG', is_external = false, location = …, partitioning = ARRAY[…]) AS SELECT …, CREATE TABLE <S3 table> (col type, …) PARTITIONED BY (…) TBLPROPERTIES ('table_type' = 'ICEBERG'), INSERT INTO … SELECT …, MERGE INTO <Iceberg table> … WHEN MATCHED THEN UPDATE SET … WHEN NOT MATCHED THEN INSERT (…) VALUES (…) and SELECT …. Statement: ${statement.trim()}`,
     );
     this.name = 'LocalRunner.UnsupportedStatement';
   }

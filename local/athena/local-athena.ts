@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { ATHENA_CATALOG, exposeCatalog } from './catalog-views';
+import { ATHENA_CATALOG, exposeCatalog, localDatabase, schemaName } from './catalog-views';
+import { createTable } from './create-table';
 import { createTableAsSelect } from './create-table-as-select';
 import { AthenaQueryError, ScanLimitExceededError, UnsupportedStatementError } from './errors';
 import { clearFileReads, FileRead, fileReadsSoFar, recordFileReads, takeFileReads } from './file-reads';
-import { quoteIdentifier, quoteString } from './identifiers';
+import { quoteString } from './identifiers';
 import { insertIntoSelect } from './insert-into-select';
 import { mergeInto } from './merge-into';
 import { bindExecutionParameters } from './parameters';
@@ -14,7 +15,7 @@ import { existingTable, QueryContext, ResultSet, StatementOutcome } from './quer
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
 import { defineTrinoFunctions } from './trino-functions';
-import { checkWorkGroupRules, ClientResultConfiguration, effectiveResultConfiguration } from './work-groups';
+import { checkS3TablesWrite, checkWorkGroupRules, ClientResultConfiguration, effectiveResultConfiguration } from './work-groups';
 import type { LocalWorkGroup } from '../definition';
 import { GlueCatalog } from '../glue-catalog';
 import { LocalS3 } from '../local-s3';
@@ -44,6 +45,7 @@ export class QueryFailedError extends Error {
 
 const SUBSTATEMENT: Record<AthenaStatement['kind'], { StatementType: string; SubstatementType: string }> = {
   CREATE_TABLE_AS_SELECT: { StatementType: 'DDL', SubstatementType: 'CREATE_TABLE_AS_SELECT' },
+  CREATE_TABLE: { StatementType: 'DDL', SubstatementType: 'CREATE_TABLE' },
   INSERT: { StatementType: 'DML', SubstatementType: 'INSERT' },
   SELECT: { StatementType: 'DML', SubstatementType: 'SELECT' },
   MERGE: { StatementType: 'DML', SubstatementType: 'MERGE' },
@@ -156,7 +158,7 @@ export class LocalAthena {
   private async run(input: StartQueryExecutionInput): Promise<QueryExecution> {
     const queryExecutionId = randomUUID();
     const submitted = Date.now();
-    const database = input.QueryExecutionContext?.Database ?? 'default';
+    const database = localDatabase(input.QueryExecutionContext?.Catalog, input.QueryExecutionContext?.Database ?? 'default');
     const stagingDir = path.join(this.workDir, 'staging', queryExecutionId);
     const profile = path.join(this.workDir, 'profiles', `${queryExecutionId}.json`);
     const workGroup = this.workGroups.get(input.WorkGroup ?? 'primary');
@@ -194,7 +196,7 @@ export class LocalAthena {
       checkWorkGroupRules(workGroup, statement);
       await exposeCatalog(this.connection, this.catalog, this.s3);
       // Unqualified names resolve in the context database; with none, they find no table.
-      await this.connection.run(`USE ${ATHENA_CATALOG}.${quoteIdentifier(this.catalog.databaseNames().includes(database) ? database : 'main')}`);
+      await this.connection.run(`USE ${this.catalog.databaseNames().includes(database) ? schemaName(database) : `${ATHENA_CATALOG}.main`}`);
       const context: QueryContext = {
         connection: this.connection,
         catalog: this.catalog,
@@ -220,6 +222,7 @@ export class LocalAthena {
           if (scanned > cutoff) throw new ScanLimitExceededError(scanned, cutoff);
         },
       };
+      checkS3TablesWrite(resultConfiguration, statement, database);
       // Only the statement's own reads: not those that refreshing the views made.
       await clearFileReads(this.connection);
       const { outcome, profile: statementProfile } = await this.profiled(profile, async () => {
@@ -313,6 +316,7 @@ function leavePartOfStagedFiles(stagingDir: string, destinationOf: (stagedFile: 
 function runStatement(context: QueryContext, statement: AthenaStatement): Promise<StatementOutcome> {
   switch (statement.kind) {
     case 'CREATE_TABLE_AS_SELECT': return createTableAsSelect(context, statement);
+    case 'CREATE_TABLE': return createTable(context, statement);
     case 'INSERT': return insertIntoSelect(context, statement);
     case 'SELECT': return select(context, statement);
     case 'MERGE': return mergeInto(context, statement);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DuckDBResultReader } from '@duckdb/node-api';
-import { ATHENA_CATALOG } from './catalog-views';
+import { schemaName } from './catalog-views';
 import { AthenaQueryError } from './errors';
 import { quoteIdentifier } from './identifiers';
 import { checkOpenPartitions } from './limits';
@@ -47,7 +47,7 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
     // The source must be one query (or table), nothing else.
     // The source's query is Trino SQL like any query body: translated, or refused.
     const { sql: sourceQuery } = await prepareQueryBody(context, `SELECT * FROM ${statement.source}`);
-    await run(`CREATE OR REPLACE TEMP TABLE merge_target AS SELECT * FROM ${ATHENA_CATALOG}.${quoteIdentifier(database)}.${quoteIdentifier(table.name)}`);
+    await run(`CREATE OR REPLACE TEMP TABLE merge_target AS SELECT * FROM ${schemaName(database)}.${quoteIdentifier(table.name)}`);
     profiles.push(context.lastProfile());
     await run(`CREATE OR REPLACE TEMP TABLE merge_source AS ${sourceQuery}`);
     profiles.push(context.lastProfile());

@@ -1,4 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
+import { localDatabase } from './catalog-views';
 import { AthenaQueryError } from './errors';
 import { QueryColumn } from './query-columns';
 import { TableName } from './statement';
@@ -10,7 +11,10 @@ export interface QueryContext {
   readonly connection: DuckDBConnection;
   readonly catalog: GlueCatalog;
   readonly s3: LocalS3;
-  /** The database of the query's `QueryExecutionContext`: where unqualified names resolve. */
+  /**
+   * The database of the query's `QueryExecutionContext`: where unqualified names resolve. In an
+   * S3 table bucket's catalog, `s3tablescatalog/<bucket>/<namespace>` (see `localDatabase`).
+   */
   readonly database: string;
   readonly queryExecutionId: string;
   /** A directory of this query's own, for files not yet published. */
@@ -53,7 +57,7 @@ export interface ResultSet {
 }
 
 export function qualified(context: QueryContext, name: TableName): { database: string; table: string } {
-  return { database: name.database ?? context.database, table: name.table };
+  return { database: name.database !== undefined ? localDatabase(name.catalog, name.database) : context.database, table: name.table };
 }
 
 /** The catalog table a statement writes to, failing as Athena does when it does not exist. */

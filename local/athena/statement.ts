@@ -3,8 +3,10 @@ import { identifierValue, Token, tokenize } from './lexer';
 import { MergeParts, splitMerge } from './merge-syntax';
 import { parseTableProperties, TableProperties } from './table-properties';
 
-/** A table name as written: `table`, `db.table` or `"db"."table"`. */
+/** A table name as written: `table`, `db.table`, `"db"."table"` or `"catalog"."db"."table"`. */
 export interface TableName {
+  /** `s3tablescatalog/<bucket>` for a table of an S3 table bucket. @default - AwsDataCatalog */
+  readonly catalog?: string;
   readonly database?: string;
   readonly table: string;
 }
@@ -17,6 +19,21 @@ export interface CreateTableAsSelect {
   readonly properties: TableProperties;
   readonly query: string;
   readonly withData: boolean;
+}
+
+/**
+ * `CREATE TABLE name (col type, …) [PARTITIONED BY (col, …)] TBLPROPERTIES ('table_type' = 'ICEBERG', …)`:
+ * an empty Iceberg table with the columns given, identity-partitioned.
+ */
+export interface CreateTable {
+  readonly kind: 'CREATE_TABLE';
+  readonly table: TableName;
+  readonly ifNotExists: boolean;
+  /** The columns and their types as written, lower-cased (`bigint`, `decimal(10,2)`). */
+  readonly columns: Array<{ readonly name: string; readonly type: string }>;
+  readonly partitionedBy: string[];
+  /** The `TBLPROPERTIES`, keys lower-cased. */
+  readonly properties: Record<string, string>;
 }
 
 /** `INSERT INTO name <query>` */
@@ -47,7 +64,7 @@ export interface AlterTableSetLocation {
   readonly location: string;
 }
 
-export type AthenaStatement = CreateTableAsSelect | InsertIntoSelect | Select | MergeInto | AlterTableSetLocation;
+export type AthenaStatement = CreateTableAsSelect | CreateTable | InsertIntoSelect | Select | MergeInto | AlterTableSetLocation;
 
 /**
  * Recognises the Athena statements the local runner can run and splits them into the parts it
@@ -93,9 +110,7 @@ export function parseStatement(sql: string): AthenaStatement {
     reader.expectKeywords('TABLE');
     const ifNotExists = reader.acceptKeywords('IF', 'NOT', 'EXISTS');
     const table = reader.tableName();
-    if (reader.peekKeyword() === '(') {
-      throw new UnsupportedStatementError('CREATE TABLE with a column list (only CREATE TABLE … AS SELECT)', sql);
-    }
+    if (reader.peekKeyword() === '(') return parseCreateTable(sql, reader.restText(), table, ifNotExists);
     const properties = parseTableProperties(reader.acceptKeywords('WITH') ? reader.parenthesized() : [], sql);
     if (!reader.acceptKeywords('AS')) {
       throw new UnsupportedStatementError('CREATE TABLE without AS SELECT', sql);
@@ -146,17 +161,19 @@ class TokenReader {
     return matches;
   }
 
-  /** `table`, `database.table` or `awsdatacatalog.database.table`. */
+  /** `table`, `database.table`, `awsdatacatalog.database.table` or `"s3tablescatalog/<bucket>".namespace.table`. */
   public tableName(): TableName {
     const parts = [this.identifier()];
     while (this.tokens[this.position]?.text === '.' && parts.length < 3) {
       this.position++;
       parts.push(this.identifier());
     }
-    if (parts.length === 3 && parts.shift() !== 'awsdatacatalog') {
-      throw new UnsupportedStatementError('tables of a catalog other than AwsDataCatalog', this.sql);
+    const catalog = parts.length === 3 ? parts.shift()! : undefined;
+    if (catalog !== undefined && catalog !== 'awsdatacatalog' && !catalog.startsWith('s3tablescatalog/')) {
+      throw new UnsupportedStatementError('tables of a catalog other than AwsDataCatalog and s3tablescatalog/<bucket>', this.sql);
     }
-    return parts.length === 2 ? { database: parts[0], table: parts[1] } : { table: parts[0] };
+    const inS3Tables = catalog?.startsWith('s3tablescatalog/') ? { catalog } : {};
+    return parts.length === 2 ? { ...inS3Tables, database: parts[0], table: parts[1] } : { table: parts[0] };
   }
 
   /** The tokens between a `(` and its matching `)`. */
@@ -184,6 +201,11 @@ class TokenReader {
     return this.sql.slice(this.tokens[this.position].start, this.tokens[this.end - 1].end);
   }
 
+  /** The text of the rest of the statement, from the current token. */
+  public restText(): string {
+    return this.sql.slice(this.tokens[this.position].start);
+  }
+
   /** The tokens of the rest of the statement. */
   public restTokens(): Token[] {
     return this.tokens.slice(this.position, this.end);
@@ -197,4 +219,57 @@ class TokenReader {
     this.position++;
     return identifierValue(token);
   }
+}
+
+/** What follows the column list of `CREATE TABLE name (…) …`, as Athena's DDL writes it. */
+const CREATE_TABLE_TAIL = /^\s*(?:PARTITIONED\s+BY\s*\(([^)]*)\))?\s*(?:TBLPROPERTIES\s*\(([^)]*)\))?\s*;?\s*$/i;
+
+function parseCreateTable(sql: string, rest: string, table: TableName, ifNotExists: boolean): CreateTable {
+  const close = matchingParenthesis(rest);
+  const tail = close === undefined ? null : CREATE_TABLE_TAIL.exec(rest.slice(close + 1));
+  if (close === undefined || !tail) {
+    throw new UnsupportedStatementError('CREATE TABLE with a column list other than (col type, …) [PARTITIONED BY (col, …)] [TBLPROPERTIES (…)]', sql);
+  }
+  const match = [rest, rest.slice(rest.indexOf('(') + 1, close), tail[1], tail[2]];
+  const unquote = (name: string) => name.trim().replace(/^`(.*)`$/, '$1').toLowerCase();
+  const columns = splitTopLevel(match[1]).map((definition) => {
+    const column = /^\s*(`[^`]+`|\w+)\s+(.+?)\s*$/s.exec(definition);
+    if (!column) throw new UnsupportedStatementError(`a column definition other than name type: ${definition.trim()}`, sql);
+    return { name: unquote(column[1]), type: column[2].replace(/\s+/g, '').toLowerCase() };
+  });
+  const partitionedBy = match[2] === undefined ? [] : match[2].split(',').map(unquote);
+  const properties: Record<string, string> = {};
+  for (const property of match[3] === undefined ? [] : splitTopLevel(match[3])) {
+    const pair = /^\s*'([^']*)'\s*=\s*'([^']*)'\s*$/.exec(property);
+    if (!pair) throw new UnsupportedStatementError(`a table property other than 'key' = 'value': ${property.trim()}`, sql);
+    properties[pair[1].toLowerCase()] = pair[2];
+  }
+  return { kind: 'CREATE_TABLE', table, ifNotExists, columns, partitionedBy, properties };
+}
+
+/** The offset of the `)` that closes the first `(`. */
+function matchingParenthesis(text: string): number | undefined {
+  let depth = 0;
+  for (let i = text.indexOf('('); i >= 0 && i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    if (text[i] === ')' && --depth === 0) return i;
+  }
+  return undefined;
+}
+
+/** Splits a list on the commas outside parentheses (`decimal(10,2)` stays whole). */
+function splitTopLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === '(') depth++;
+    if (list[i] === ')') depth--;
+    if (list[i] === ',' && depth === 0) {
+      parts.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(list.slice(start));
+  return parts.filter((part) => part.trim() !== '');
 }

@@ -1,4 +1,5 @@
-import { AthenaApiError } from './errors';
+import { isS3TablesDatabase, localDatabase } from './catalog-views';
+import { AthenaApiError, AthenaQueryError } from './errors';
 import { AthenaStatement } from './statement';
 import type { LocalWorkGroup } from '../definition';
 
@@ -41,5 +42,22 @@ export function checkWorkGroupRules(workGroup: LocalWorkGroup | undefined, state
   if (statement.properties.tableType !== 'ICEBERG' && statement.properties.externalLocation !== undefined) {
     throw new AthenaApiError('InvalidRequestException',
       "The Create Table As Select query failed because it was submitted with an 'external_location' property to an Athena Workgroup that enforces a centralized output location for all queries. Please remove the 'external_location' property and resubmit the query.");
+  }
+}
+
+/**
+ * Fails a write to an S3 table in a query whose results are encrypted with SSE-KMS or CSE-KMS:
+ * "In workgroups with SSE-KMS, CSE-KMS encryption enabled, you can't run write operations like
+ * INSERT, UPDATE, DELETE, or MERGE on S3 Tables"
+ * (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html). The guide
+ * gives no error message, nor whether the query fails or is refused: the local runner fails the
+ * query, in its own words.
+ */
+export function checkS3TablesWrite(results: ClientResultConfiguration, statement: AthenaStatement, contextDatabase: string): void {
+  if (statement.kind !== 'INSERT' && statement.kind !== 'MERGE') return;
+  const database = statement.table.database !== undefined ? localDatabase(statement.table.catalog, statement.table.database) : contextDatabase;
+  const encryption = results.EncryptionConfiguration?.EncryptionOption;
+  if (isS3TablesDatabase(database) && (encryption === 'SSE_KMS' || encryption === 'CSE_KMS')) {
+    throw new AthenaQueryError(`${statement.kind} into an S3 table cannot run with query results encrypted with ${encryption} (Athena documents that workgroups with SSE-KMS or CSE-KMS encryption cannot write to S3 Tables; the message is the local runner's)`);
   }
 }

@@ -27,6 +27,12 @@ export interface AthenaQueryTaskProps extends sfn.TaskStateBaseProps {
   /** The database that unqualified table names refer to. */
   readonly databaseName: string;
   /**
+   * The catalog `databaseName` is in, e.g. `s3tablescatalog/<bucket>` for a namespace of an S3
+   * table bucket.
+   * @default 'AwsDataCatalog'
+   */
+  readonly catalogName?: string;
+  /**
    * Where results go, sent with the query. A workgroup that enforces its configuration overrides
    * it (https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html).
    * @default - the workgroup's result configuration
@@ -56,7 +62,7 @@ export class AthenaQueryTask extends sfn.TaskStateBase {
       ...this._renderParametersOrArguments({
         QueryString: props.queryString,
         WorkGroup: props.workGroupName,
-        QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: props.databaseName },
+        QueryExecutionContext: { Catalog: props.catalogName ?? 'AwsDataCatalog', Database: props.databaseName },
         ResultConfiguration: props.resultConfiguration && renderResultConfiguration(props.resultConfiguration),
       }, sfn.QueryLanguage.JSON_PATH),
     };

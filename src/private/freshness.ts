@@ -5,7 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PropError } from './errors';
 import { quoteIdentifier } from './sql';
-import { targetValues } from './target-values';
+import { TargetTableRef, targetValues } from './target-values';
 
 /** Where the workflow reports how far its target lags behind the source. */
 export const FRESHNESS_NAMESPACE = 'KeepDataUpToDate';
@@ -32,14 +32,14 @@ export interface LagWatermark {
  * newer data, so reports more than 0. It is read from the same metadata (or columns) as the
  * watermark, so it scans nothing more.
  */
-export function lagColumn(databaseName: string, targetTableName: string, watermark: LagWatermark): string {
+export function lagColumn(databaseName: string, target: TargetTableRef, watermark: LagWatermark): string {
   const column = quoteIdentifier(watermark.column);
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(databaseName)}.${quoteIdentifier(name)}`;
-  const target = targetValues(databaseName, targetTableName, watermark);
+  const targetColumn = targetValues(target, watermark);
   const source = table(watermark.sourceTableName, watermark.partitionColumn);
-  return `(SELECT count(*) FROM (SELECT ${column} FROM ${source} WHERE ${column} > (SELECT max(${column}) FROM ${target}) OR NOT EXISTS (SELECT 1 FROM ${target}) GROUP BY ${column})) AS lag`;
+  return `(SELECT count(*) FROM (SELECT ${column} FROM ${source} WHERE ${column} > (SELECT max(${column}) FROM ${targetColumn}) OR NOT EXISTS (SELECT 1 FROM ${targetColumn}) GROUP BY ${column})) AS lag`;
 }
 
 /**

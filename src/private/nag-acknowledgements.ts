@@ -216,3 +216,13 @@ export function acknowledgeMaintenanceWildcards(role: IConstruct, objectsArn: st
       'The log streams of one AWS Glue table optimizer log group, which Glue names as it runs (https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html)');
   }
 }
+
+/**
+ * Acknowledges the IAM5 finding of the S3 Tables target's table actions: a table's ARN ends in
+ * an ID S3 gives it at creation, so they are granted on the bucket's tables (`<bucket>/table/*`)
+ * and held to the one table by the `s3tables:namespace` and `s3tables:tableName` conditions.
+ */
+export function acknowledgeS3TablesTableWildcard(role: IConstruct, tablesArn: string, namespace: string, tableName: string): void {
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(role).resolve(tablesArn))}]`,
+    `A table's ARN ends in an ID S3 Tables gives it when the workflow creates it; the statement is held to ${namespace}.${tableName} by the s3tables:namespace and s3tables:tableName conditions`);
+}

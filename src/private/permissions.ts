@@ -11,7 +11,8 @@ export interface QueryPermissionsProps {
   readonly databaseName: string;
   readonly targetTableName: string;
   readonly sourceTableNames: string[];
-  readonly targetDataLocation: DataLocation;
+  /** Where the target's data lives; none for an S3 Tables target, whose permissions `grantS3TablesTarget` gives. */
+  readonly targetDataLocation?: DataLocation;
   readonly sourceDataLocations: DataLocation[];
   readonly resultsLocation: DataLocation;
   readonly workGroupName: string;
@@ -75,11 +76,13 @@ export function grantQueryPermissions(scope: Construct, role: iam.IRole, props: 
     actions: GLUE_READ_TABLE_ACTIONS,
     resources: dedupe(props.sourceTableNames.flatMap((name) => glueTableArns(scope, props.databaseName, name))),
   }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ReadWriteTargetTable',
-    actions: [...GLUE_READ_TABLE_ACTIONS, ...GLUE_WRITE_TARGET_ACTIONS],
-    resources: glueTableArns(scope, props.databaseName, props.targetTableName),
-  }));
+  if (props.targetDataLocation) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadWriteTargetTable',
+      actions: [...GLUE_READ_TABLE_ACTIONS, ...GLUE_WRITE_TARGET_ACTIONS],
+      resources: glueTableArns(scope, props.databaseName, props.targetTableName),
+    }));
+  }
   // Lake Formation vends credentials for registered locations through this action, which has no
   // resource-level permissions: AWS only accepts `*` here. Where Lake Formation is not used it
   // grants nothing; where it is, Lake Formation's own grants decide what the role may read.
@@ -94,14 +97,14 @@ export function grantQueryPermissions(scope: Construct, role: iam.IRole, props: 
   // target location is empty; object actions stay under the prefix.
   const locations: NamedLocation[] = [
     ...props.sourceDataLocations.map((location) => named('a source table\'s data', location)),
-    named('the target table\'s data', props.targetDataLocation),
+    ...(props.targetDataLocation ? [named('the target table\'s data', props.targetDataLocation)] : []),
     named('the query results', props.resultsLocation),
   ];
   const grants: iam.Grant[] = [];
   for (const source of props.sourceDataLocations) {
     grants.push(source.bucket.grantRead(role, objectsPattern(source)));
   }
-  for (const readWrite of [props.targetDataLocation, props.resultsLocation]) {
+  for (const readWrite of [props.targetDataLocation, props.resultsLocation].filter((location): location is DataLocation => !!location)) {
     grants.push(readWrite.bucket.grantRead(role, objectsPattern(readWrite)));
     grants.push(readWrite.bucket.grantPut(role, objectsPattern(readWrite)));
   }

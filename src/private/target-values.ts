@@ -1,5 +1,18 @@
 import { quoteIdentifier } from './sql';
 
+/** Where the target table is: a database (or S3 Tables namespace) of a catalog. */
+export interface TargetTableRef {
+  /** A catalog other than the query's own, e.g. `s3tablescatalog/<bucket>`. @default - the query's catalog */
+  readonly catalog?: string;
+  readonly database: string;
+  readonly table: string;
+}
+
+/** The table's name for Athena (Trino), every part quoted: `"catalog"."database"."table"`. */
+export function qualifiedName(target: TargetTableRef, suffix = ''): string {
+  return [target.catalog, target.database, `${target.table}${suffix}`].filter((part): part is string => part !== undefined).map(quoteIdentifier).join('.');
+}
+
 /** What a query needs to know of the watermark to read the target's values of its column. */
 export interface TargetValuesWatermark {
   readonly column: string;
@@ -24,12 +37,11 @@ export interface TargetValuesWatermark {
  *   `total_size` and `data` (https://trino.io/docs/current/connector/iceberg.html#partitions-table).
  *   Only partitions with live data files are listed, so an emptied partition has no row.
  */
-export function targetValues(databaseName: string, targetTableName: string, watermark: TargetValuesWatermark): string {
+export function targetValues(target: TargetTableRef, watermark: TargetValuesWatermark): string {
   const column = quoteIdentifier(watermark.column);
-  const database = quoteIdentifier(databaseName);
-  if (watermark.targetPartitionMetadata) return `${database}.${quoteIdentifier(`${targetTableName}$partitions`)}`;
+  if (watermark.targetPartitionMetadata) return qualifiedName(target, '$partitions');
   if (watermark.icebergPartitionMetadata) {
-    return `(SELECT "partition".${column} AS ${column} FROM ${database}.${quoteIdentifier(`${targetTableName}$partitions`)})`;
+    return `(SELECT "partition".${column} AS ${column} FROM ${qualifiedName(target, '$partitions')})`;
   }
-  return `${database}.${quoteIdentifier(targetTableName)}`;
+  return qualifiedName(target);
 }

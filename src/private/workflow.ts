@@ -12,9 +12,10 @@ import { glueTableArns } from './glue-arns';
 import { partitionRewrite } from './partition-rewrite';
 import { runtimeQuery } from './query-template';
 import { retryTransient } from './retry';
+import { ResolvedS3TablesTarget, s3TablesGlueArns } from './s3-tables';
 import { lookbackValueQuery, newestValueQuery, quoteIdentifier } from './sql';
 import { EnableMaintenanceProps, enableMaintenance } from './table-maintenance';
-import { targetValues } from './target-values';
+import { TargetTableRef, targetValues } from './target-values';
 import { WatermarkColumnType } from '../watermark';
 
 /** The transient Athena errors that a retry with backoff gets past. */
@@ -72,6 +73,8 @@ export interface WorkflowProps {
   readonly executionLocationsUnder?: string;
   /** The target's Glue table optimizers, when the workflow turns them on (see `enableMaintenance`). */
   readonly maintenance?: EnableMaintenanceProps;
+  /** The S3 table bucket namespace the target is in, when it is an S3 table. @default - `databaseName` in the account's Glue Data Catalog */
+  readonly s3TablesTarget?: ResolvedS3TablesTarget;
 }
 
 /**
@@ -79,13 +82,15 @@ export interface WorkflowProps {
  * [guard] → Get Target Table →(not found) Create Target Table → [Get Maintenance →(not found) Enable …] → [watermark loop →] Update Target Table.
  */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
-  const query = (id: string, queryString: string, comment: string, resultPath: string) => retryTransient(
+  type QueryContext = { catalogName: string; databaseName: string };
+  const query = (id: string, queryString: string, comment: string, resultPath: string, context?: QueryContext) => retryTransient(
     new AthenaQueryTask(scope, id, {
       comment,
       queryString,
       resultPath,
       workGroupName: props.workGroupName,
-      databaseName: props.databaseName,
+      databaseName: context?.databaseName ?? props.databaseName,
+      catalogName: context?.catalogName,
       resultConfiguration: props.resultConfiguration,
       resultSelector: {
         QueryExecutionId: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId'),
@@ -93,11 +98,17 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
       },
     }), ATHENA_TRANSIENT_ERRORS, Duration.seconds(5), 6);
 
-  const getTarget = getTable(scope, 'Get Target Table', props.databaseName, props.targetTableName, {
-    comment: 'Does the target table exist?',
-    resultPath: sfn.JsonPath.DISCARD,
-  });
-  const createTarget = query('Create Target Table', props.createTargetQuery, 'Creates the target table', '$.createTarget');
+  const s3Tables = props.s3TablesTarget;
+  const getTarget = s3Tables
+    ? getS3Table(scope, s3Tables, props.targetTableName)
+    : getTable(scope, 'Get Target Table', props.databaseName, props.targetTableName, {
+      comment: 'Does the target table exist?',
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+  // An S3 table is created in its namespace, named alone, as Athena's guide shows
+  // (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html).
+  const createTarget = query('Create Target Table', props.createTargetQuery, 'Creates the target table', '$.createTarget',
+    s3Tables && { catalogName: s3Tables.catalogName, databaseName: s3Tables.namespace });
   getTarget.addCatch(createTarget, { errors: ['Glue.EntityNotFoundException'], resultPath: '$.targetTableNotFound' });
 
   let load: sfn.IChainable;
@@ -149,7 +160,10 @@ function watermarkLoop(
   const table = (name: string, partitionMetadata: boolean) => partitionMetadata
     ? `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${name}$partitions`)}`
     : `${quoteIdentifier(props.databaseName)}.${quoteIdentifier(name)}`;
-  const target = targetValues(props.databaseName, props.targetTableName, watermark);
+  const targetTable: TargetTableRef = props.s3TablesTarget
+    ? { catalog: props.s3TablesTarget.catalogName, database: props.s3TablesTarget.namespace, table: props.targetTableName }
+    : { database: props.databaseName, table: props.targetTableName };
+  const target = targetValues(targetTable, watermark);
   const readResult = (id: string, queryPath: string, resultPath: string, maxResults = 2) => retryTransient(new tasks.CallAwsService(scope, id, {
     service: 'athena',
     action: 'getQueryResults',
@@ -186,7 +200,7 @@ function watermarkLoop(
   const nextWindowSql = newestValueQuery(watermark.column,
     `(SELECT ${column} FROM ${table(watermark.sourceTableName, watermark.partitionColumn)} WHERE ${column} > {{watermark}} GROUP BY ${column} ORDER BY ${column} LIMIT ${watermark.maxPartitionsPerQuery})`,
     watermark.columnType,
-    props.reportFreshness ? lagColumn(props.databaseName, props.targetTableName, watermark) : undefined);
+    props.reportFreshness ? lagColumn(props.databaseName, targetTable, watermark) : undefined);
   const findWindow = query('Find Next Window', runtimeQuery(nextWindowSql, { watermark: '$.watermark.literal' }),
     `Finds the end of the next ${watermark.maxPartitionsPerQuery} source values after the watermark`, '$.windowQuery');
   const readWindow = readResult('Read Next Window', '$.windowQuery', '$.windowResult');
@@ -300,6 +314,23 @@ function refuseProjectedSource(scope: Construct, props: WorkflowProps, watermark
     .when(sfn.Condition.not(sfn.Condition.isPresent(projection)), forget)
     .when(sfn.Condition.or(...['true', 'TRUE', 'True'].map((enabled) => sfn.Condition.stringEquals(projection, enabled))), projected)
     .otherwise(forget));
+}
+
+/**
+ * Glue `GetTable` on the target in the table bucket's catalog, `CatalogId`
+ * `<account>:s3tablescatalog/<bucket>`, the namespace as its database
+ * (https://docs.aws.amazon.com/glue/latest/dg/create-databases-tables-s3-catalog.html). It answers
+ * `EntityNotFoundException` for a table that does not exist, as for any catalog.
+ */
+function getS3Table(scope: Construct, target: ResolvedS3TablesTarget, tableName: string): sfn.TaskStateBase {
+  return retryTransient(new tasks.CallAwsService(scope, 'Get Target Table', {
+    comment: 'Does the target table exist?',
+    service: 'glue',
+    action: 'getTable',
+    parameters: { CatalogId: target.catalogId, DatabaseName: target.namespace, Name: tableName },
+    iamResources: s3TablesGlueArns(scope, target, tableName),
+    resultPath: sfn.JsonPath.DISCARD,
+  }), GLUE_TRANSIENT_ERRORS, Duration.seconds(2), 5);
 }
 
 /** Glue `GetTable` on one table, allowed on exactly that table, with transient errors retried. */

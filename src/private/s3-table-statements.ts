@@ -1,0 +1,92 @@
+import { Token } from 'aws-cdk-lib';
+import { PropError } from './errors';
+import { WatermarkColumnType } from '../watermark';
+
+/**
+ * The column types an Athena `CREATE TABLE` takes for an Iceberg table: the Iceberg types Athena
+ * supports, without tinyint, smallint and char (not supported), timestamptz (DDL takes only the
+ * timestamp without time zone) and the nested types, which this library does not generate
+ * (https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg-supported-data-types.html).
+ */
+const COLUMN_TYPE = /^(boolean|int|bigint|float|double|string|binary|date|timestamp|decimal\((\d{1,2}),\s*(\d{1,2})\))$/;
+
+/**
+ * S3 Tables asks for table and column names in lower case only: Lake Formation and the Glue
+ * Data Catalog do not support a table whose name or definition has capital letters
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-create.html).
+ */
+const COLUMN_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
+
+/** The watermark types and the column types each one may bound. */
+const WATERMARK_COLUMN_TYPES: Record<WatermarkColumnType, RegExp> = {
+  [WatermarkColumnType.STRING]: /^string$/,
+  [WatermarkColumnType.DATE]: /^date$/,
+  [WatermarkColumnType.TIMESTAMP]: /^timestamp$/,
+  [WatermarkColumnType.INTEGER]: /^(int|bigint)$/,
+};
+
+/**
+ * The `CREATE TABLE` of an Iceberg table in an S3 table bucket, as the Athena guide shows it: the
+ * syntax of an Iceberg `CREATE TABLE` without `LOCATION`, run with the execution context's
+ * catalog `s3tablescatalog/<bucket>` and database the namespace, the table named alone
+ * (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html, "Create
+ * S3 Tables in Athena"). DDL takes backquoted column names
+ * (https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html); the names are checked
+ * here, so the quotes only keep a reserved word such as `date` from failing.
+ */
+export function s3TableCreateStatement(
+  columns: string[],
+  columnTypes: { [column: string]: string },
+  partitionedBy: string[],
+  compression: string,
+): string {
+  for (const column of columns) {
+    if (!COLUMN_NAME.test(column)) {
+      throw new PropError(`mergeNewerRowsIntoS3Table: columns must be lower-case letters, digits and underscores, as S3 Tables requires (got '${column}')`);
+    }
+    const type = columnTypes[column];
+    if (type === undefined) {
+      throw new PropError(`mergeNewerRowsIntoS3Table: columnTypes must give the type of column '${column}'`);
+    }
+    if (!Token.isUnresolved(type) && !validColumnType(type)) {
+      throw new PropError(`mergeNewerRowsIntoS3Table: columnTypes['${column}'] must be one of boolean, int, bigint, float, double, decimal(P,S), string, binary, date, timestamp (got '${type}')`);
+    }
+  }
+  const extra = Object.keys(columnTypes).find((column) => !columns.includes(column));
+  if (extra !== undefined) {
+    throw new PropError(`mergeNewerRowsIntoS3Table: columnTypes names '${extra}', which is not in columns`);
+  }
+  const missing = partitionedBy.find((column) => !columns.includes(column));
+  if (missing !== undefined) {
+    throw new PropError(`mergeNewerRowsIntoS3Table: partitionedBy names '${missing}', which is not in columns`);
+  }
+  return [
+    'CREATE TABLE {{targetTable}} (',
+    columns.map((column) => `  \`${column}\` ${columnTypes[column].replace(/\s+/g, '')}`).join(',\n'),
+    ')',
+    `PARTITIONED BY (${partitionedBy.map((column) => `\`${column}\``).join(', ')})`,
+    `TBLPROPERTIES ('table_type' = 'ICEBERG', 'format' = 'PARQUET', 'write_compression' = '${compression}')`,
+  ].join('\n');
+}
+
+/** The watermark column's declared type fits `watermarkType`, so that its bounds compare. */
+export function checkWatermarkColumnType(options: {
+  readonly watermarkColumn: string;
+  readonly watermarkType?: WatermarkColumnType;
+  readonly columnTypes: { [column: string]: string };
+}): void {
+  const watermarkType = options.watermarkType ?? WatermarkColumnType.STRING;
+  const type = options.columnTypes[options.watermarkColumn];
+  if (type !== undefined && !Token.isUnresolved(type) && !WATERMARK_COLUMN_TYPES[watermarkType].test(type)) {
+    throw new PropError(`mergeNewerRowsIntoS3Table: watermarkType ${watermarkType} does not fit columnTypes['${options.watermarkColumn}'] '${type}'`);
+  }
+}
+
+function validColumnType(type: string): boolean {
+  const match = COLUMN_TYPE.exec(type);
+  if (!match) return false;
+  if (match[2] === undefined) return true;
+  const precision = Number(match[2]);
+  const scale = Number(match[3]);
+  return precision >= 1 && precision <= 38 && scale <= precision;
+}
