@@ -1,5 +1,13 @@
+import { setFlagsFromString } from 'node:v8';
 import { Dialect, generate, init, isInitialized, parse, transpile } from '@polyglot-sql/sdk';
-import { AstNode } from './ast';
+
+/**
+ * A node of polyglot's AST: an object with one key, the node's kind, whose value holds its
+ * fields (`{ div: { left, right } }`, `{ function: { name, args } }`).
+ */
+export type AstNode = Record<string, any>;
+
+let loading: Promise<void> | undefined;
 
 /**
  * The Trino parser and DuckDB generator of `@polyglot-sql/sdk`, a WebAssembly build of a
@@ -7,8 +15,31 @@ import { AstNode } from './ast';
  * renames (`date_format` patterns, `json_extract_scalar`, `regexp_like`, …). What it cannot
  * know (types, Trino's errors) is added on its AST by the modules next to this one.
  */
-export async function loadParser(): Promise<void> {
-  if (!isInitialized()) await init();
+export function loadParser(): Promise<void> {
+  if (isInitialized()) return Promise.resolve();
+  loading ??= compileWithBaselineCompilerOnly(init);
+  return loading;
+}
+
+/**
+ * Runs `compile` with V8's WebAssembly tiering turned off, so that the module it compiles stays
+ * on V8's baseline compiler (Liftoff). polyglot's module is 22 MB: on a two-core machine, V8's
+ * optimizing compiler (TurboFan) spent about 5 s of CPU time re-compiling its hot functions in
+ * background threads during a five-execution run, starving DuckDB's threads and making every
+ * statement 10 to 50 times slower (later executions about 450 ms instead of about 20 ms; the
+ * query texts here are short, so optimized code never pays back its compilation). The tiering
+ * mode is fixed when a module is compiled, so the flag is restored once it is, unless the
+ * process was started with it: other WebAssembly in the process is compiled as usual.
+ * (`v8.setFlagsFromString`: https://nodejs.org/api/v8.html#v8setflagsfromstringflags)
+ */
+async function compileWithBaselineCompilerOnly(compile: () => Promise<void>): Promise<void> {
+  const startedLiftoffOnly = process.execArgv.includes('--liftoff-only');
+  setFlagsFromString('--liftoff-only');
+  try {
+    await compile();
+  } finally {
+    if (!startedLiftoffOnly) setFlagsFromString('--no-liftoff-only');
+  }
 }
 
 /** The statements of a Trino text as polyglot's AST, or the parser's message. */
