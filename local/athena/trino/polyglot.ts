@@ -17,29 +17,25 @@ let loading: Promise<void> | undefined;
  */
 export function loadParser(): Promise<void> {
   if (isInitialized()) return Promise.resolve();
-  loading ??= compileWithBaselineCompilerOnly(init);
+  if (!loading) {
+    useBaselineWebAssemblyCompilerOnly();
+    loading = init();
+  }
   return loading;
 }
 
 /**
- * Runs `compile` with V8's WebAssembly tiering turned off, so that the module it compiles stays
- * on V8's baseline compiler (Liftoff). polyglot's module is 22 MB: on a two-core machine, V8's
- * optimizing compiler (TurboFan) spent about 5 s of CPU time re-compiling its hot functions in
- * background threads during a five-execution run, starving DuckDB's threads and making every
- * statement 10 to 50 times slower (later executions about 450 ms instead of about 20 ms; the
- * query texts here are short, so optimized code never pays back its compilation). The tiering
- * mode is fixed when a module is compiled, so the flag is restored once it is, unless the
- * process was started with it: other WebAssembly in the process is compiled as usual.
+ * Keeps WebAssembly on V8's baseline compiler (Liftoff) in this process. polyglot's module is
+ * 22 MB: on a two-core machine, V8's optimizing compiler (TurboFan) spent about 5 s of CPU time
+ * re-compiling its hot functions in background threads during a five-execution run, starving
+ * DuckDB's threads and making each later execution about 450 ms instead of about 20 ms (the
+ * query texts are short: optimized code never pays back its compilation). The flag is set before
+ * the module compiles and left set, as V8 may choose a function's tiers when it first runs
+ * (lazy compilation). It changes how fast WebAssembly runs, never what it computes.
  * (`v8.setFlagsFromString`: https://nodejs.org/api/v8.html#v8setflagsfromstringflags)
  */
-async function compileWithBaselineCompilerOnly(compile: () => Promise<void>): Promise<void> {
-  const startedLiftoffOnly = process.execArgv.includes('--liftoff-only');
+function useBaselineWebAssemblyCompilerOnly(): void {
   setFlagsFromString('--liftoff-only');
-  try {
-    await compile();
-  } finally {
-    if (!startedLiftoffOnly) setFlagsFromString('--no-liftoff-only');
-  }
 }
 
 /** The statements of a Trino text as polyglot's AST, or the parser's message. */
