@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import * as YAML from 'yaml';
 
 const LOCAL = path.join(__dirname, '..', 'local');
 /** The repository's example app and its runner: users of the package, not part of it. */
@@ -93,4 +94,33 @@ test('the runner\'s modules depend in one direction (no import cycle, type-only 
 
 test('the cycle check finds a cycle', () => {
   expect(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]))).toEqual(['a.ts → b.ts → c.ts → a.ts']);
+});
+
+describe('the release', () => {
+  const ROOT = path.join(__dirname, '..');
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks as Record<string, { steps?: Array<Record<string, string>> }>;
+  const workflow = YAML.parse(fs.readFileSync(path.join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as {
+    jobs: Record<string, { needs?: string | string[]; steps: Array<{ run?: string; uses?: string; with?: Record<string, string> }> }>;
+  };
+
+  test('builds the local package\'s tarball into dist/local/ with the library\'s', () => {
+    // GIVEN the release job, which runs `release` (bump, build, unbump) and uploads dist/
+    const releaseJob = workflow.jobs.release;
+    expect(releaseJob.steps.map((step) => step.run)).toContain('npx projen release');
+    expect(releaseJob.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))?.with?.path).toBe('dist');
+    // THEN build packs both packages
+    expect(tasks.release.steps).toContainEqual({ spawn: 'build' });
+    expect(tasks.build.steps).toContainEqual({ spawn: 'package' });
+    expect(tasks.package.steps).toEqual([{ spawn: 'package:js' }, { spawn: 'package:local' }]);
+    expect(tasks['package:local'].steps).toEqual([{ spawn: 'local:build' }, { exec: 'bash scripts/pack-local.sh' }]);
+  });
+
+  test('publishes the local package from dist/local/ after the build', () => {
+    const [name, job] = Object.entries(workflow.jobs).find(([, candidate]) => candidate.steps.some((step) => /\bpublib-npm dist\/local$/.test(step.run ?? '')))!;
+    expect(name).toBe('release_npm_local');
+    expect(job.needs).toBe('release');
+    expect(job.steps.find((step) => step.uses?.startsWith('actions/download-artifact'))?.with?.path).toBe('dist');
+    // The library's own npm job publishes dist/js/ only (publib-npm's default directory).
+    expect(workflow.jobs.release_npm.steps.map((step) => step.run)).toContain("npx '-p' 'publib@latest' 'publib-npm'");
+  });
 });
