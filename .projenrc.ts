@@ -291,7 +291,7 @@ const rosettaCheck = project.addTask('rosetta:check', {
   exec: 'jsii-rosetta extract --strict',
 });
 const bindingsCheck = project.addTask('bindings:check', {
-  description: 'Generates the Python, Java, C# and Go code offline (jsii-pacmak --code-only) and byte-compiles the Python',
+  description: 'Generates the Python, Java, C# and Go code offline (jsii-pacmak --code-only), byte-compiles the Python and checks the README\'s Python examples against it',
   exec: 'bash scripts/check-bindings.sh',
 });
 project.addTask('diagram', {
