@@ -28,5 +28,5 @@ mapfile -d '' python_files < <(find "$out/python" -name '*.py' -print0)
 python3 -m py_compile "${python_files[@]}"
 echo "python: ${#python_files[@]} modules compile with $(python3 --version)"
 
-# The README's Python examples: they compile, and call this library as the generated module declares.
-python3 scripts/check-readme-python.py README.md "$out/python"
+# The READMEs' Python examples: they compile, and call this library as the generated module declares.
+python3 scripts/check-readme-python.py "$out/python" README.md local/README.md

@@ -1,6 +1,6 @@
 """Checks the README's Python examples against the Python bindings jsii-pacmak generates.
 
-Usage: python3 scripts/check-readme-python.py README.md <jsii-pacmak python outdir>
+Usage: python3 scripts/check-readme-python.py <jsii-pacmak python outdir> README.md [more.md …]
 
 Neither aws_cdk nor the jsii runtime can be installed offline, so the examples are not run.
 Each one is compiled (as py_compile does), and every name it imports from this library, every
@@ -91,23 +91,25 @@ def check_example(number, code, signatures):
     return problems
 
 
-def main(readme, generated):
-    blocks = re.findall(r"^```python[^\n]*\n(.*?)^```$", pathlib.Path(readme).read_text(), re.M | re.S)
-    if not blocks:
-        print(f"{readme} has no python examples", file=sys.stderr)
-        return 1
+def main(generated, *readmes):
     modules = list(pathlib.Path(generated).glob(f"**/{MODULE}/__init__.py"))
     if len(modules) != 1:
         print(f"no generated {MODULE} module under {generated}", file=sys.stderr)
         return 1
     signatures = library_signatures(modules[0])
-    problems = [problem for number, code in enumerate(blocks, 1) for problem in check_example(number, code, signatures)]
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        return 1
-    print(f"{readme}: {len(blocks)} python example(s) compile and call {MODULE} as its generated bindings declare")
-    return 0
+    failed = False
+    for readme in readmes:
+        blocks = re.findall(r"^```python[^\n]*\n(.*?)^```$", pathlib.Path(readme).read_text(), re.M | re.S)
+        problems = [problem for number, code in enumerate(blocks, 1) for problem in check_example(number, code, signatures)]
+        if not blocks:
+            problems.append("no python examples")
+        for problem in problems:
+            print(f"{readme}: {problem}", file=sys.stderr)
+        if problems:
+            failed = True
+        else:
+            print(f"{readme}: {len(blocks)} python example(s) compile and call {MODULE} as its generated bindings declare")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
