@@ -17,5 +17,7 @@ trap 'rm -rf "$stage"' EXIT
 
 cp -R local/package.json local/README.md local/bin local/lib LICENSE "$stage/"
 (cd "$stage" && npm pkg set "version=$version")
+# Only this build's tarball: the release publishes every tarball in dist/local/.
+rm -rf dist/local
 mkdir -p dist/local
 npm pack "$stage" --pack-destination dist/local
