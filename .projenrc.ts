@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, github, javascript, JsonFile } from 'projen';
 
 /**
  * The oldest aws-cdk-lib this library supports. cdk-nag 3 needs 2.257.0, and integ-runner 2.197
@@ -18,6 +18,8 @@ const LOCAL_RUNNER_DEPENDENCIES = {
   '@polyglot-sql/sdk': '0.12.1',
 };
 const LOCAL_PACKAGE_NAME = 'cdk-keep-data-up-to-date-local';
+/** The GitHub workflows build on a maintained Node release; the library itself supports 20. */
+const WORKFLOW_NODE_VERSION = '22.x';
 
 /** Environment for every task that compiles: jsii would otherwise ask the network for its support policy. */
 const quietJsii = {
@@ -47,8 +49,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
-  // The GitHub workflows build on a maintained Node release; the library itself supports 20.
-  workflowNodeVersion: '22.x',
+  workflowNodeVersion: WORKFLOW_NODE_VERSION,
 
   cdkVersion: MIN_CDK_VERSION,
   constructsVersion: '10.5.1',
@@ -58,6 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     'cdk-nag@3.0.2',
+    // Tests read the generated GitHub workflows.
+    'yaml@^2.9.1',
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     ...Object.entries(LOCAL_RUNNER_DEPENDENCIES).map(([name, version]) => `${name}@${version}`),
@@ -172,12 +175,45 @@ const localBuild = project.addTask('local:build', {
 });
 // The command's tests run its compiled JavaScript.
 project.testTask.prependSpawn(localBuild);
-project.addTask('package:local', {
-  description: `Packs ${LOCAL_PACKAGE_NAME} (compiled JavaScript, its README) into dist/local/`,
+const packageLocal = project.addTask('package:local', {
+  description: `Packs ${LOCAL_PACKAGE_NAME} (compiled JavaScript, its README) into dist/local/, with the library's version`,
   steps: [
     { spawn: localBuild.name },
-    { exec: 'mkdir -p dist/local && npm pack ./local --pack-destination dist/local' },
+    { exec: 'bash scripts/pack-local.sh' },
   ],
+});
+// The release's build packs both packages; the job below publishes the local one.
+packageTask.spawn(packageLocal);
+const release = project.release!;
+release.addJobs({
+  release_npm_local: {
+    name: `Publish ${LOCAL_PACKAGE_NAME} to npm`,
+    needs: [release.publisher.buildJobId],
+    if: release.publisher.condition,
+    runsOn: ['ubuntu-latest'],
+    // As the library's npm job: provenance statements need an OIDC token.
+    permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
+    tools: { node: { version: WORKFLOW_NODE_VERSION } },
+    steps: [
+      github.WorkflowSteps.downloadArtifact({
+        name: 'Download build artifacts',
+        with: { artifactIds: [`\${{ needs.${release.publisher.buildJobId}.outputs.artifact_id }}`], path: 'dist' },
+      }),
+      { name: 'Restore build artifact permissions', run: 'cd dist && setfacl --restore=permissions-backup.acl', continueOnError: true },
+      {
+        name: 'Release',
+        // publib-npm publishes every tarball in the directory it is given (default dist/js).
+        run: `npx -p publib@${release.publisher.publibVersion} publib-npm dist/local`,
+        env: {
+          NPM_DIST_TAG: 'latest',
+          NPM_REGISTRY: 'registry.npmjs.org',
+          NPM_CONFIG_PROVENANCE: 'true',
+          NPM_TOKEN: '${{ secrets.NPM_TOKEN }}',
+          PUBLIB_DRYRUN: '${{ inputs.dry_run }}',
+        },
+      },
+    ],
+  },
 });
 
 // `--parallel-regions` takes a list: written with '=', it cannot swallow a test name passed after it.
@@ -255,7 +291,7 @@ const rosettaCheck = project.addTask('rosetta:check', {
   exec: 'jsii-rosetta extract --strict',
 });
 const bindingsCheck = project.addTask('bindings:check', {
-  description: 'Generates the Python, Java, C# and Go code offline (jsii-pacmak --code-only) and byte-compiles the Python',
+  description: 'Generates the Python, Java, C# and Go code offline (jsii-pacmak --code-only), byte-compiles the Python and checks the README\'s Python examples against it',
   exec: 'bash scripts/check-bindings.sh',
 });
 project.addTask('diagram', {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Proves offline that every jsii language binding generates from the compiled assembly, and
-# that the generated Python is valid Python. Building the wheels, jars, nupkgs and Go modules
-# needs PyPI, Maven Central, NuGet and the Go proxy, so only the release workflow does that.
+# Proves offline that every jsii language binding generates from the compiled assembly, that
+# the generated Python is valid Python, and that the README's Python examples call it as it
+# declares. Building the wheels, jars, nupkgs and Go modules needs PyPI, Maven Central, NuGet and
+# the Go proxy, so only the release workflow does that.
 set -euo pipefail
 
 if [ ! -f .jsii ]; then
@@ -26,3 +27,6 @@ done
 mapfile -d '' python_files < <(find "$out/python" -name '*.py' -print0)
 python3 -m py_compile "${python_files[@]}"
 echo "python: ${#python_files[@]} modules compile with $(python3 --version)"
+
+# The READMEs' Python examples: they compile, and call this library as the generated module declares.
+python3 scripts/check-readme-python.py "$out/python" README.md local/README.md

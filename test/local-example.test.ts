@@ -3,6 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { AnalyticsStack } from './local-example/analytics-stack';
 import { runLocally } from 'cdk-keep-data-up-to-date-local';
 
+// Synthesizing the app and the first local run take a few seconds: more than jest's default 5 s.
 test('DailySales creates the daily totals, then updates them', async () => {
   const app = new App();
   new AnalyticsStack(app, 'Analytics');
@@ -21,4 +22,4 @@ test('DailySales creates the daily totals, then updates them', async () => {
     { orders: '2', total: '15.00', dt: '2026-01-01' },
     { orders: '1', total: '7.25', dt: '2026-01-02' },
   ]));
-});
+}, 60_000);

@@ -14,6 +14,7 @@ import { bindExecutionParameters } from './parameters';
 import { existingTable, QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
+import { loadParser } from './trino/polyglot';
 import { defineTrinoFunctions } from './trino-functions';
 import { checkS3TablesWrite, checkWorkGroupRules, ClientResultConfiguration, effectiveResultConfiguration } from './work-groups';
 import type { LocalWorkGroup } from '../definition';
@@ -58,18 +59,8 @@ const SUBSTATEMENT: Record<AthenaStatement['kind'], { StatementType: string; Sub
  */
 export class LocalAthena {
   public static async create(props: { catalog: GlueCatalog; s3: LocalS3; workDir: string }): Promise<LocalAthena> {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    // Trino divides integers as integers; DuckDB's default would silently give a fraction.
-    await connection.run('SET integer_division = true');
-    // "The default null ordering is NULLS LAST, regardless of the ordering direction."
-    // (https://trino.io/docs/current/sql/select.html#order-by-clause)
-    await connection.run("SET default_null_order = 'nulls_last'");
-    // Tables live in a database named like Athena's default catalog, so that
-    // "awsdatacatalog"."db"."table" resolves too.
-    await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
-    await defineTrinoFunctions(connection);
-    await recordFileReads(connection);
+    // The SQL translator's WebAssembly compiles in V8's background threads while DuckDB starts.
+    const [{ instance, connection }] = await Promise.all([openEngine(), loadParser()]);
     return new LocalAthena(instance, connection, props.catalog, props.s3, props.workDir);
   }
 
@@ -284,6 +275,23 @@ export class LocalAthena {
       fs.rmSync(file, { force: true });
     }
   }
+}
+
+/** An in-memory DuckDB set up to behave as Athena's engine where their defaults differ. */
+async function openEngine(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  // Trino divides integers as integers; DuckDB's default would silently give a fraction.
+  await connection.run('SET integer_division = true');
+  // "The default null ordering is NULLS LAST, regardless of the ordering direction."
+  // (https://trino.io/docs/current/sql/select.html#order-by-clause)
+  await connection.run("SET default_null_order = 'nulls_last'");
+  // Tables live in a database named like Athena's default catalog, so that
+  // "awsdatacatalog"."db"."table" resolves too.
+  await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
+  await defineTrinoFunctions(connection);
+  await recordFileReads(connection);
+  return { instance, connection };
 }
 
 interface WriteFault {

@@ -1,10 +1,7 @@
 import { parseTrino } from './polyglot';
+import type { AstNode } from './polyglot';
 
-/**
- * A node of polyglot's AST: an object with one key, the node's kind, whose value holds its
- * fields (`{ div: { left, right } }`, `{ function: { name, args } }`).
- */
-export type AstNode = Record<string, any>;
+export type { AstNode };
 
 /** Field names of node payloads: an object keyed by one of these is a payload, not a node. */
 const PAYLOAD_FIELDS = new Set(['this', 'expressions', 'left', 'right', 'args', 'name', 'span', 'to', 'over', 'unit', 'expression', 'value', 'num_buckets']);

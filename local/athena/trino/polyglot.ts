@@ -1,5 +1,13 @@
+import { setFlagsFromString } from 'node:v8';
 import { Dialect, generate, init, isInitialized, parse, transpile } from '@polyglot-sql/sdk';
-import { AstNode } from './ast';
+
+/**
+ * A node of polyglot's AST: an object with one key, the node's kind, whose value holds its
+ * fields (`{ div: { left, right } }`, `{ function: { name, args } }`).
+ */
+export type AstNode = Record<string, any>;
+
+let loading: Promise<void> | undefined;
 
 /**
  * The Trino parser and DuckDB generator of `@polyglot-sql/sdk`, a WebAssembly build of a
@@ -7,8 +15,27 @@ import { AstNode } from './ast';
  * renames (`date_format` patterns, `json_extract_scalar`, `regexp_like`, …). What it cannot
  * know (types, Trino's errors) is added on its AST by the modules next to this one.
  */
-export async function loadParser(): Promise<void> {
-  if (!isInitialized()) await init();
+export function loadParser(): Promise<void> {
+  if (isInitialized()) return Promise.resolve();
+  if (!loading) {
+    useBaselineWebAssemblyCompilerOnly();
+    loading = init();
+  }
+  return loading;
+}
+
+/**
+ * Keeps WebAssembly on V8's baseline compiler (Liftoff) in this process. polyglot's module is
+ * 22 MB: on a two-core machine, V8's optimizing compiler (TurboFan) spent about 5 s of CPU time
+ * re-compiling its hot functions in background threads during a five-execution run, starving
+ * DuckDB's threads and making each later execution about 450 ms instead of about 20 ms (the
+ * query texts are short: optimized code never pays back its compilation). The flag is set before
+ * the module compiles and left set, as V8 may choose a function's tiers when it first runs
+ * (lazy compilation). It changes how fast WebAssembly runs, never what it computes.
+ * (`v8.setFlagsFromString`: https://nodejs.org/api/v8.html#v8setflagsfromstringflags)
+ */
+function useBaselineWebAssemblyCompilerOnly(): void {
+  setFlagsFromString('--liftoff-only');
 }
 
 /** The statements of a Trino text as polyglot's AST, or the parser's message. */
