@@ -227,15 +227,7 @@ export abstract class TargetQueries {
       `SELECT ${columns} FROM ${source}`,
       `WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
     ].join('\n');
-    return withOrigin(new TemplateQueries(create, update, {
-      column: options.watermarkColumn,
-      partitionColumn: partitionedBy.includes(options.watermarkColumn),
-      sourceTableName: options.sourceTableName,
-      columnType: options.watermarkType,
-      initialValue: options.initialWatermark,
-      maxPartitionsPerQuery: options.maxPartitionsPerQuery,
-      lookbackPartitions: options.lookbackPartitions,
-    }), 'appendNewerRows', GENERATED_OPTION_NAMES);
+    return withOrigin(new TemplateQueries(create, update, generatedWatermark(options, partitionedBy)), 'appendNewerRows', GENERATED_OPTION_NAMES);
   }
 
   /**
@@ -365,18 +357,25 @@ function mergeStatement(target: string, options: MergeNewerRowsOptions): string 
 
 /** The watermark of the merge strategies: an Iceberg target, the newest value merged again by default. */
 function mergeWatermark(options: MergeNewerRowsOptions): WatermarkOptions {
-  const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
+  return {
+    ...generatedWatermark(options, options.partitionedBy ?? [options.watermarkColumn]),
+    lookbackPartitions: options.lookbackPartitions ?? 1,
+    targetTableType: TargetTableType.ICEBERG,
+  };
+}
+
+/** The watermark the generated statements share, from the options every strategy takes. */
+function generatedWatermark(options: AppendNewerRowsOptions | MergeNewerRowsOptions, partitionedBy: string[]): WatermarkOptions {
   return {
     column: options.watermarkColumn,
     // Its newest values come from the target's and the source's `$partitions` only when both
-    // are partitioned by it (an identity partition of the Iceberg target).
+    // are partitioned by it (for Iceberg, an identity partition of the target).
     partitionColumn: partitionedBy.includes(options.watermarkColumn),
     sourceTableName: options.sourceTableName,
     columnType: options.watermarkType,
     initialValue: options.initialWatermark,
     maxPartitionsPerQuery: options.maxPartitionsPerQuery,
-    lookbackPartitions: options.lookbackPartitions ?? 1,
-    targetTableType: TargetTableType.ICEBERG,
+    lookbackPartitions: options.lookbackPartitions,
   };
 }
 
