@@ -357,7 +357,9 @@ function policyProblems(templates: Array<Record<string, any>>): string[] {
         if (resources.includes('*') && !(action in FORCED_ON_ANY_RESOURCE)) problems.push(`${where}: ${action} on *`);
       }
       for (const resource of resources) {
-        if (resource !== '*' && resource.endsWith(':*')) problems.push(`${where}: every resource of a service (${resource})`);
+        // `log-group:<name>:*` is one log group's streams, the form CloudWatch Logs documents; any other `:*` is a whole service
+        const logStreams = /:log-group:[^*]+:\*$/.test(resource);
+        if (resource !== '*' && resource.endsWith(':*') && !logStreams) problems.push(`${where}: every resource of a service (${resource})`);
         if (resource.includes(':glue:') && resource.includes('*')) problems.push(`${where}: a Glue wildcard (${resource})`);
       }
     }
@@ -394,6 +396,7 @@ describe('the policy walker', () => {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::*'] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['glue:DeleteTable', 'glue:Del*'], resources: ['arn:aws:glue:us-east-1:111122223333:table/db/*'] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution'], resources: ['*'] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: ['arn:aws:logs:us-east-1:111122223333:*'] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:DeleteObject'], resources: ['*'] }));
 
@@ -404,6 +407,7 @@ describe('the policy walker', () => {
     expect(problems).toEqual(expect.arrayContaining([
       expect.stringMatching(/every action of s3:\*/),
       expect.stringMatching(/every resource of a service \(arn:aws:s3:::\*\)/),
+      expect.stringMatching(/every resource of a service \(arn:aws:logs:us-east-1:111122223333:\*\)/),
       expect.stringMatching(/glue:DeleteTable deletes/),
       expect.stringMatching(/glue:Del\* may match a Delete action/),
       expect.stringMatching(/a Glue wildcard/),
@@ -422,5 +426,42 @@ describe('the policy walker', () => {
     const deletes = policyDocuments(template).flatMap(({ document }) => [document.Statement].flat())
       .filter((statement: any) => [statement.Action].flat().includes('s3:DeleteObject'));
     expect(deletes.map((statement: any) => flatten(statement.Resource))).toEqual(['arn:<AWS::Partition>:s3:::my-lake/curated/*']);
+  });
+  test('finds nothing to object to for an S3 Tables target: no deletes, the table wildcard held by conditions', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'Orders', {
+      databaseName: 'analytics',
+      targetTableName: 'orders_latest',
+      sourceTableNames: ['orders'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
+      queries: TargetQueries.mergeNewerRowsIntoS3Table({
+        tableBucketArn: `arn:aws:s3tables:${REGION}:${ACCOUNT}:bucket/analytics-tables`,
+        namespace: 'sales',
+        sourceTableName: 'orders',
+        uniqueKey: ['order_id'],
+        watermarkColumn: 'dt',
+        columns: ['order_id', 'amount', 'dt'],
+        columnTypes: { order_id: 'bigint', amount: 'double', dt: 'string' },
+      }),
+    });
+    expect(policyProblems([Template.fromStack(stack).toJSON()])).toEqual([]);
+  });
+
+  test('with a maintained Iceberg target, the only deletes are the optimizers\' role\'s s3:DeleteObject under the target prefix', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'Orders', {
+      databaseName: 'analytics',
+      targetTableName: 'orders_merged',
+      sourceTableNames: ['orders'],
+      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
+      targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'), prefix: 'merged/' },
+      queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
+    }).grantLakeFormationPermissions({ targetTableExists: true });
+    const template = Template.fromStack(stack).toJSON();
+    const problems = policyProblems([template]);
+    expect(problems).toEqual([expect.stringMatching(/^OrdersMaintenanceRoleDefaultPolicy[0-9A-F]+: s3:DeleteObject deletes$/)]);
+    const deletes = policyDocuments(template).flatMap(({ document }) => [document.Statement].flat())
+      .filter((statement: any) => [statement.Action].flat().includes('s3:DeleteObject'));
+    expect(deletes.map((statement: any) => flatten(statement.Resource))).toEqual(['arn:<AWS::Partition>:s3:::my-lake/merged/*']);
   });
 });
