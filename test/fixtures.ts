@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { KeepDataUpToDate, TargetQueries } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 
 /** Statements that satisfy the construct's checks; what they do is beside the point. */
 export const QUERIES = {
@@ -82,5 +82,28 @@ export function addHiveLookbackInstance(stack: Stack): KeepDataUpToDate {
     sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
     targetDataLocation: { bucket: lake, prefix: 'curated/' },
     queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
+  });
+}
+
+/**
+ * An instance whose target is an S3 Tables table (`orders_latest` in namespace `sales` of the
+ * table bucket `analytics-tables`), merged from `analytics.orders`, with the overrides.
+ */
+export function addS3TablesInstance(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDate {
+  return new KeepDataUpToDate(stack, 'Orders', {
+    databaseName: 'analytics',
+    targetTableName: 'orders_latest',
+    sourceTableNames: ['orders'],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-raw'), prefix: 'orders/' }],
+    queries: TargetQueries.mergeNewerRowsIntoS3Table({
+      tableBucketArn: `arn:aws:s3tables:${stack.region}:${stack.account}:bucket/analytics-tables`,
+      namespace: 'sales',
+      sourceTableName: 'orders',
+      uniqueKey: ['order_id'],
+      watermarkColumn: 'dt',
+      columns: ['order_id', 'amount', 'dt'],
+      columnTypes: { order_id: 'string', amount: 'double', dt: 'string' },
+    }),
+    ...overrides,
   });
 }

@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { KeepDataUpToDate, TargetQueries } from '../src';
-import { addCustomisedInstances, addHiveLookbackInstance, QUERIES } from './fixtures';
+import { addCustomisedInstances, addHiveLookbackInstance, addS3TablesInstance, QUERIES } from './fixtures';
 
 
 function newStack(): { app: App; stack: Stack } {
@@ -95,22 +95,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('finds nothing unacknowledged with an S3 Tables target: the table actions held to one table by conditions', () => {
     const { app, stack } = newStack();
-    new KeepDataUpToDate(stack, 'Orders', {
-      databaseName: 'analytics',
-      targetTableName: 'orders_latest',
-      sourceTableNames: ['orders'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-raw'), prefix: 'orders/' }],
-      queries: TargetQueries.mergeNewerRowsIntoS3Table({
-        tableBucketArn: 'arn:aws:s3tables:us-east-1:111122223333:bucket/analytics-tables',
-        namespace: 'sales',
-        sourceTableName: 'orders',
-        uniqueKey: ['order_id'],
-        watermarkColumn: 'dt',
-        columns: ['order_id', 'amount', 'dt'],
-        columnTypes: { order_id: 'string', amount: 'double', dt: 'string' },
-      }),
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
-    });
+    addS3TablesInstance(stack, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)) });
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
-import { addCustomisedInstances, addHiveLookbackInstance, QUERIES } from './fixtures';
+import { addCustomisedInstances, addHiveLookbackInstance, addS3TablesInstance, QUERIES } from './fixtures';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -429,21 +429,7 @@ describe('the policy walker', () => {
   });
   test('finds nothing to object to for an S3 Tables target: no deletes, the table wildcard held by conditions', () => {
     const stack = newStack();
-    new KeepDataUpToDate(stack, 'Orders', {
-      databaseName: 'analytics',
-      targetTableName: 'orders_latest',
-      sourceTableNames: ['orders'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
-      queries: TargetQueries.mergeNewerRowsIntoS3Table({
-        tableBucketArn: `arn:aws:s3tables:${REGION}:${ACCOUNT}:bucket/analytics-tables`,
-        namespace: 'sales',
-        sourceTableName: 'orders',
-        uniqueKey: ['order_id'],
-        watermarkColumn: 'dt',
-        columns: ['order_id', 'amount', 'dt'],
-        columnTypes: { order_id: 'bigint', amount: 'double', dt: 'string' },
-      }),
-    });
+    addS3TablesInstance(stack);
     expect(policyProblems([Template.fromStack(stack).toJSON()])).toEqual([]);
   });
 
