@@ -257,7 +257,8 @@ function ratio(read: number, added: number): string {
 function parseArguments(argv: string[]): Options {
   const numbers = { days: 365, runs: 5, ordersPerDay: 1000 };
   const names: Record<string, keyof typeof numbers> = { '--days': 'days', '--runs': 'runs', '--orders-per-day': 'ordersPerDay' };
-  const rest = argv.filter((arg) => arg !== '--merge');
+  // '--' is what `npx projen bench -- --merge` passes on: the separator, not an argument.
+  const rest = argv.filter((arg) => arg !== '--merge' && arg !== '--');
   for (let i = 0; i < rest.length; i += 2) {
     const name = names[rest[i]];
     const value = Number(rest[i + 1]);
