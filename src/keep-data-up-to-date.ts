@@ -328,22 +328,20 @@ export class KeepDataUpToDate extends Construct {
    * Grants the workflow's role the Lake Formation permissions its queries need, for a data lake
    * that uses Lake Formation permissions: `DESCRIBE` and `CREATE_TABLE` on the database, and
    * `SELECT` and `DESCRIBE` on each source table (see `LakeFormationGrantOptions` for the
-   * target table and a registered target location).
+   * target table and a registered target location). For an S3 Tables target, whose table is in
+   * its table bucket's catalog, which a CloudFormation grant cannot name, the grants are for the
+   * sources only: `DESCRIBE` on the database and `SELECT` and `DESCRIBE` on each source table.
    *
    * The stack must be deployed by a principal allowed to grant these permissions.
    */
   public grantLakeFormationPermissions(options: LakeFormationGrantOptions = {}): LakeFormationPermissions {
-    if (this.s3Tables) {
-      withConstructPath(this, (): never => {
-        throw new PropError('grantLakeFormationPermissions grants on the Glue Data Catalog of the account; an S3 Tables target (TargetQueries.mergeNewerRowsIntoS3Table) needs grants on its catalog <account>:s3tablescatalog/<bucket> instead: see the README, "Amazon S3 Tables as a target"');
-      });
-    }
     return new LakeFormationPermissions(this, 'LakeFormationPermissions', {
       ...options,
       role: this.role,
       maintenanceRole: this.maintenanceRole,
       ...this.tables,
       targetDataLocation: this.targetDataLocation,
+      targetInS3Tables: this.s3Tables !== undefined,
     });
   }
 

@@ -74,10 +74,27 @@ export interface LakeFormationPermissionsProps extends LakeFormationGrantOptions
    * @default - no data location grant
    */
   readonly targetDataLocation?: DataLocation;
+
+  /**
+   * The target table is in an S3 table bucket (`TargetQueries.mergeNewerRowsIntoS3Table`), in the
+   * catalog `<account>:s3tablescatalog/<bucket>`, not in `databaseName`. The grants are then for
+   * the sources only: `DESCRIBE` on the database, and `SELECT` and `DESCRIBE` on each source table.
+   *
+   * CloudFormation's grant (`AWS::LakeFormation::PrincipalPermissions`) names its catalog by an
+   * account ID, exactly 12 characters, so it cannot name a table bucket's catalog. Where Lake
+   * Formation governs that catalog, grant the role `DESCRIBE` and `CREATE_TABLE` on the namespace
+   * there yourself; the stack warns (`s3TablesTargetNeedsLakeFormationGrant`).
+   * `targetTableExists`, `targetLocationRegistered` and `maintenanceRole` do not apply to it.
+   *
+   * @default false
+   */
+  readonly targetInS3Tables?: boolean;
 }
 
 /** What a principal needs on the database: see it, and create the target table in it. */
 const LAKE_FORMATION_DATABASE_PERMISSIONS = ['DESCRIBE', 'CREATE_TABLE'];
+/** What a principal needs on the database when the target is in another catalog: see it. */
+const LAKE_FORMATION_SOURCE_DATABASE_PERMISSIONS = ['DESCRIBE'];
 /** What a principal needs on a source table to read it. */
 const LAKE_FORMATION_SOURCE_TABLE_PERMISSIONS = ['SELECT', 'DESCRIBE'];
 /** What a principal needs on an existing target table to read it, add rows and register partitions. */
@@ -119,7 +136,9 @@ export class LakeFormationPermissions extends Construct {
       }));
     };
 
-    grant('Database', { database: { catalogId, name: props.databaseName } }, LAKE_FORMATION_DATABASE_PERMISSIONS);
+    if (props.targetInS3Tables) this.refuseTargetGrantsInS3Tables(props);
+    grant('Database', { database: { catalogId, name: props.databaseName } },
+      props.targetInS3Tables ? LAKE_FORMATION_SOURCE_DATABASE_PERMISSIONS : LAKE_FORMATION_DATABASE_PERMISSIONS);
     props.sourceTableNames.forEach((name, i) => {
       // Keyed by name, so that reordering the list does not replace (and so revoke) a grant.
       grant(Token.isUnresolved(name) ? `SourceTable${i}` : `SourceTable-${name}`,
@@ -148,6 +167,24 @@ export class LakeFormationPermissions extends Construct {
         { dataLocation: { catalogId, resourceArn: dataLocationArn(location) } },
         ['DATA_LOCATION_ACCESS']);
     }
+  }
+
+  /**
+   * A target in a table bucket's catalog gets no grant here: CloudFormation names the catalog of a
+   * grant by an account ID of 12 characters
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-tableresource.html),
+   * while Lake Formation names a table bucket's catalog `<account>:s3tablescatalog/<bucket>`
+   * (https://docs.aws.amazon.com/lake-formation/latest/dg/s3-tables-grant-permissions.html).
+   */
+  private refuseTargetGrantsInS3Tables(props: LakeFormationPermissionsProps): void {
+    const targetOptions = (['targetTableExists', 'targetLocationRegistered', 'maintenanceRole'] as const).filter((name) => props[name]);
+    if (targetOptions.length > 0) {
+      withConstructPath(this, (): never => {
+        throw new PropError(`${targetOptions.join(' and ')} cannot be combined with an S3 Tables target (TargetQueries.mergeNewerRowsIntoS3Table, targetInS3Tables): its table is in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name`);
+      });
+    }
+    Annotations.of(this).addWarningV2('cdk-keep-data-up-to-date:s3TablesTargetNeedsLakeFormationGrant',
+      'The target is an S3 table, in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name: the grants here are for the sources only. Where Lake Formation governs the table bucket\'s catalog, grant the workflow\'s role DESCRIBE and CREATE_TABLE on the namespace there yourself (aws lakeformation grant-permissions); where it uses IAM access control, the role\'s IAM policy is all it needs.');
   }
 
   /**

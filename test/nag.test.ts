@@ -93,9 +93,9 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 
-  test('finds nothing unacknowledged with an S3 Tables target: the table actions held to one table by conditions', () => {
+  test('finds nothing unacknowledged with an S3 Tables target and Lake Formation grants for its sources: the table actions held to one table by conditions', () => {
     const { app, stack } = newStack();
-    addS3TablesInstance(stack, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)) });
+    addS3TablesInstance(stack, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)) }).grantLakeFormationPermissions();
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 

@@ -186,9 +186,32 @@ describe('a KeepDataUpToDate with an S3 Tables target', () => {
     expect(() => new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, overrides(stack)))).toThrow(message);
   });
 
-  test('fails to grant Lake Formation permissions in the account catalog for an S3 Tables target', () => {
+  test('grants Lake Formation permissions for the sources only: DESCRIBE on the database, SELECT and DESCRIBE on the source, and warns about the target', () => {
+    // GIVEN
     const stack = newStack();
     const construct = new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack));
-    expect(() => construct.grantLakeFormationPermissions()).toThrow(/needs grants on its catalog <account>:s3tablescatalog\/<bucket> instead/);
+    // WHEN
+    const grants = construct.grantLakeFormationPermissions();
+    // THEN a grant on the database without CREATE_TABLE (the target is created in the table bucket's catalog) and one on the source
+    const template = Template.fromStack(stack).toJSON();
+    const principalPermissions = Object.values(template.Resources as Record<string, any>)
+      .filter((resource) => resource.Type === 'AWS::LakeFormation::PrincipalPermissions')
+      .map((resource) => ({ resource: resource.Properties.Resource, permissions: resource.Properties.Permissions }));
+    expect(grants.principalPermissions).toHaveLength(2);
+    expect(principalPermissions).toEqual([
+      { resource: { Database: { CatalogId: '111122223333', Name: 'analytics' } }, permissions: ['DESCRIBE'] },
+      { resource: { Table: { CatalogId: '111122223333', DatabaseName: 'analytics', Name: 'orders' } }, permissions: ['SELECT', 'DESCRIBE'] },
+    ]);
+    Annotations.fromStack(stack).hasWarning('/Stack/Orders/LakeFormationPermissions',
+      Match.stringLikeRegexp('in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name.*DESCRIBE and CREATE_TABLE on the namespace.*cdk-keep-data-up-to-date:s3TablesTargetNeedsLakeFormationGrant'));
+  });
+
+  test.each([
+    [{ targetTableExists: true }, /targetTableExists cannot be combined with an S3 Tables target/],
+    [{ targetLocationRegistered: true }, /targetLocationRegistered cannot be combined with an S3 Tables target/],
+  ])('refuses Lake Formation grants on the target (%j): a CloudFormation grant cannot name its catalog', (options, message) => {
+    const stack = newStack();
+    const construct = new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack));
+    expect(() => construct.grantLakeFormationPermissions(options)).toThrow(message);
   });
 });
