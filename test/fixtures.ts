@@ -12,6 +12,17 @@ export const QUERIES = {
   updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
 };
 
+/** An instance with default props over one source location in an imported bucket. */
+export function addDefaultInstance(stack: Stack): KeepDataUpToDate {
+  return new KeepDataUpToDate(stack, 'Sales', {
+    databaseName: 'analytics',
+    targetTableName: 'daily_sales',
+    sourceTableNames: ['sales'],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
+    ...QUERIES,
+  });
+}
+
 /**
  * Three instances that use most of what the construct offers: customer managed keys, an access-log
  * bucket, full logging, a scan cutoff, several sources and Lake Formation grants; an existing
@@ -83,4 +94,37 @@ export function addHiveLookbackInstance(stack: Stack): KeepDataUpToDate {
     targetDataLocation: { bucket: lake, prefix: 'curated/' },
     queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
   });
+}
+
+/** An instance that merges into an Amazon S3 Tables table (`analytics-tables`, namespace `sales`) in the stack's account and region. */
+export function addS3TablesInstance(stack: Stack): KeepDataUpToDate {
+  return new KeepDataUpToDate(stack, 'Orders', {
+    databaseName: 'analytics',
+    targetTableName: 'orders_latest',
+    sourceTableNames: ['orders'],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
+    queries: TargetQueries.mergeNewerRowsIntoS3Table({
+      tableBucketArn: `arn:aws:s3tables:${stack.region}:${stack.account}:bucket/analytics-tables`,
+      namespace: 'sales',
+      sourceTableName: 'orders',
+      uniqueKey: ['order_id'],
+      watermarkColumn: 'dt',
+      columns: ['order_id', 'amount', 'dt'],
+      columnTypes: { order_id: 'bigint', amount: 'double', dt: 'string' },
+    }),
+  });
+}
+
+/** An instance that merges into an Iceberg table whose Glue table optimizers run as the maintenance role, with Lake Formation grants. */
+export function addMaintainedIcebergInstance(stack: Stack): KeepDataUpToDate {
+  const construct = new KeepDataUpToDate(stack, 'Orders', {
+    databaseName: 'analytics',
+    targetTableName: 'orders_merged',
+    sourceTableNames: ['orders'],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
+    targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'), prefix: 'merged/' },
+    queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
+  });
+  construct.grantLakeFormationPermissions({ targetTableExists: true });
+  return construct;
 }
