@@ -57,8 +57,8 @@ export interface Call {
 /** Types whose `Ref` is an ARN; `Ref` of the other types handled here is a name or an ID. */
 const REF_IS_ARN = new Set(['AWS::StepFunctions::StateMachine', 'AWS::SNS::Topic', 'AWS::IAM::ManagedPolicy']);
 
-/** The name property of each type that may have one; without it CloudFormation generates a name. */
-const NAME_PROPERTY: Record<string, string> = {
+/** The name property of each type handled here (a key has none); without it CloudFormation generates a name. */
+const NAME_PROPERTY: Record<string, string | undefined> = {
   'AWS::Athena::WorkGroup': 'Name',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
   'AWS::DynamoDB::Table': 'TableName',
@@ -66,7 +66,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::SNS::Topic': 'TopicName',
-  'AWS::KMS::Key': '',
+  'AWS::KMS::Key': undefined,
 };
 
 function resourceOf(synth: Synthesized, logicalId: string): any {
@@ -79,7 +79,8 @@ function resourceOf(synth: Synthesized, logicalId: string): any {
 function physicalName(synth: Synthesized, logicalId: string): string {
   const resource = resourceOf(synth, logicalId);
   if (!(resource.Type in NAME_PROPERTY)) throw new Error(`no placeholder name for ${logicalId} (${resource.Type})`);
-  const given = resource.Properties?.[NAME_PROPERTY[resource.Type]];
+  const property = NAME_PROPERTY[resource.Type];
+  const given = property === undefined ? undefined : resource.Properties?.[property];
   return given === undefined ? logicalId.toLowerCase() : resolve(synth, given);
 }
 
