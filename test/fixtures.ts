@@ -12,6 +12,17 @@ export const QUERIES = {
   updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
 };
 
+/** An instance with default props over one source location in an imported bucket. */
+export function addDefaultInstance(stack: Stack): KeepDataUpToDate {
+  return new KeepDataUpToDate(stack, 'Sales', {
+    databaseName: 'analytics',
+    targetTableName: 'daily_sales',
+    sourceTableNames: ['sales'],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
+    ...QUERIES,
+  });
+}
+
 /**
  * Three instances that use most of what the construct offers: customer managed keys, an access-log
  * bucket, full logging, a scan cutoff, several sources and Lake Formation grants; an existing
@@ -94,7 +105,7 @@ export function addS3TablesInstance(stack: Stack, overrides: Partial<KeepDataUpT
     databaseName: 'analytics',
     targetTableName: 'orders_latest',
     sourceTableNames: ['orders'],
-    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'SourceBucket', 'orders-raw'), prefix: 'orders/' }],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
     queries: TargetQueries.mergeNewerRowsIntoS3Table({
       tableBucketArn: `arn:aws:s3tables:${stack.region}:${stack.account}:bucket/analytics-tables`,
       namespace: 'sales',
@@ -102,8 +113,22 @@ export function addS3TablesInstance(stack: Stack, overrides: Partial<KeepDataUpT
       uniqueKey: ['order_id'],
       watermarkColumn: 'dt',
       columns: ['order_id', 'amount', 'dt'],
-      columnTypes: { order_id: 'string', amount: 'double', dt: 'string' },
+      columnTypes: { order_id: 'bigint', amount: 'double', dt: 'string' },
     }),
     ...overrides,
   });
+}
+
+/** An instance that merges into an Iceberg table whose Glue table optimizers run as the maintenance role, with Lake Formation grants. */
+export function addMaintainedIcebergInstance(stack: Stack): KeepDataUpToDate {
+  const construct = new KeepDataUpToDate(stack, 'Orders', {
+    databaseName: 'analytics',
+    targetTableName: 'orders_merged',
+    sourceTableNames: ['orders'],
+    sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
+    targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'), prefix: 'merged/' },
+    queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
+  });
+  construct.grantLakeFormationPermissions({ targetTableExists: true });
+  return construct;
 }

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
-import { addCustomisedInstances, addHiveLookbackInstance, addS3TablesInstance, QUERIES } from './fixtures';
+import { addCustomisedInstances, addDefaultInstance, addHiveLookbackInstance, addMaintainedIcebergInstance, addS3TablesInstance, QUERIES } from './fixtures';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -372,13 +372,7 @@ describe('the policy walker', () => {
     const templates: Array<Record<string, any>> = [];
 
     const defaults = newStack();
-    new KeepDataUpToDate(defaults, 'Sales', {
-      databaseName: 'analytics',
-      targetTableName: 'daily_sales',
-      sourceTableNames: ['sales'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(defaults, 'SourceBucket', 'sales-raw'), prefix: 'sales/' }],
-      ...QUERIES,
-    });
+    addDefaultInstance(defaults);
     templates.push(Template.fromStack(defaults).toJSON());
 
     const customised = newStack();
@@ -435,14 +429,7 @@ describe('the policy walker', () => {
 
   test('with a maintained Iceberg target, the only deletes are the optimizers\' role\'s s3:DeleteObject under the target prefix', () => {
     const stack = newStack();
-    new KeepDataUpToDate(stack, 'Orders', {
-      databaseName: 'analytics',
-      targetTableName: 'orders_merged',
-      sourceTableNames: ['orders'],
-      sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
-      targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'), prefix: 'merged/' },
-      queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
-    }).grantLakeFormationPermissions({ targetTableExists: true });
+    addMaintainedIcebergInstance(stack);
     const template = Template.fromStack(stack).toJSON();
     const problems = policyProblems([template]);
     expect(problems).toEqual([expect.stringMatching(/^OrdersMaintenanceRoleDefaultPolicy[0-9A-F]+: s3:DeleteObject deletes$/)]);
