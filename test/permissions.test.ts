@@ -292,7 +292,7 @@ describe('the workflow role with customised props', () => {
 /** Actions that support no resource-level permissions, so AWS only accepts `*` for them. */
 const FORCED_ON_ANY_RESOURCE: Record<string, string> = {
   'lakeformation:GetDataAccess': 'Lake Formation vends credentials for registered locations; the action has no resource type',
-  'cloudwatch:PutMetricData': 'the freshness metric; the action has no resource type, and the statement is narrowed to one namespace by the cloudwatch:namespace condition',
+  'cloudwatch:PutMetricData': 'the freshness metric; the action\'s only resource type is an optional CloudWatch dataset, which the metric is not in, and the statement is narrowed to one namespace by the cloudwatch:namespace condition',
   'logs:CreateLogDelivery': 'Step Functions logging to CloudWatch Logs (added by aws-cdk-lib when logs are configured)',
   'logs:GetLogDelivery': 'Step Functions logging to CloudWatch Logs',
   'logs:UpdateLogDelivery': 'Step Functions logging to CloudWatch Logs',

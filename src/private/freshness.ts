@@ -44,8 +44,9 @@ export function lagColumn(databaseName: string, target: TargetTableRef, watermar
 
 /**
  * Publishes the lag that `lagColumn` added to the window query's result (row 1, column 2).
- * PutMetricData takes no resource: `sfn.CustomState` keeps CallAwsService's `*` grant out, and
- * the role is allowed the action only in this namespace (`grantPutFreshnessMetric`).
+ * PutMetricData names no resource for a metric outside a CloudWatch dataset: `sfn.CustomState`
+ * keeps CallAwsService's `*` grant out, and the role is allowed the action only in this namespace
+ * (`grantPutFreshnessMetric`).
  */
 export function publishLag(scope: Construct, stateMachineName: string, resultPath: string): sfn.CustomState {
   return new sfn.CustomState(scope, 'Publish Lag', {
@@ -79,8 +80,10 @@ export function freshnessMetric(stateMachineName: string, period: Duration): clo
 }
 
 /**
- * Allows the role to publish the freshness metric. PutMetricData takes no resource, so the
- * statement names `*` and is narrowed to the namespace by the `cloudwatch:namespace` condition key
+ * Allows the role to publish the freshness metric. PutMetricData's only resource type is an
+ * optional CloudWatch dataset (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html),
+ * and the freshness metric belongs to none, so the statement names `*` and is narrowed to the
+ * namespace by the `cloudwatch:namespace` condition key
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
  */
 export function grantPutFreshnessMetric(role: iam.IRole): void {
