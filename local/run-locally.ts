@@ -83,10 +83,12 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
       ? Number((await aws.query(`SELECT count(*) AS n FROM ${target.sql}`))[0].n)
       : 0);
     const results: LocalExecution[] = [];
+    // Only the executions change the target: the count after one is the count before the next.
+    let after = await countTarget();
     for (let i = 0; i < executions; i++) {
-      const before = await countTarget();
+      const before = after;
       const result = await aws.startExecution(machine, { onEvent: options.onEvent });
-      const after = result.status === 'SUCCEEDED' ? await countTarget() : before;
+      if (result.status === 'SUCCEEDED') after = await countTarget();
       const execution: LocalExecution = {
         status: result.status,
         path: result.statesEntered,

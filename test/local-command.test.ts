@@ -142,6 +142,21 @@ test('runLocally reads JSON lines with a schema.json, partitioned by key=value/ 
   ]);
 });
 
+test('runLocally counts the rows each execution adds, the later ones included', async () => {
+  // GIVEN an update query without a watermark, which adds every day's totals again on each execution
+  const appendAll = path.join(workDir, 'append-all.out');
+  synthesizeAnalyticsApp(appendAll, {
+    dailySalesUpdate: 'INSERT INTO {{database}}.{{targetTable}} SELECT count(*) AS orders, sum(amount) AS total, dt FROM {{database}}.{{sourceTable}} GROUP BY dt',
+  });
+
+  // WHEN
+  const result = await runLocally({ assembly: appendAll, construct: 'Analytics/DailySales', data: dataDir, executions: 3 });
+
+  // THEN the first execution's CTAS and INSERT add two days each, each later INSERT two more
+  expect(result.executions.map((execution) => [execution.status, execution.rowsAdded])).toEqual([['SUCCEEDED', 4], ['SUCCEEDED', 2], ['SUCCEEDED', 2]]);
+  expect(result.target.rows).toHaveLength(8);
+});
+
 test('run exits 1 when a query fails, with Athena\'s reason', () => {
   // WHEN
   const result = run('run', failingAssembly, '--data', dataDir, '--construct', 'Analytics/DailySales');
