@@ -41,6 +41,19 @@ export interface ExecutionResult {
 const validated = new WeakMap<StateMachineDefinition, InstanceType<typeof StateMachine>>();
 
 /**
+ * Validates a definition as aws-local-stepfunctions does before running it (asl-validator: the
+ * ASL schema, transitions, paths and ARNs), once per definition; an invalid one throws.
+ */
+export function validate(definition: StateMachineDefinition): InstanceType<typeof StateMachine> {
+  let stateMachine = validated.get(definition);
+  if (!stateMachine) {
+    stateMachine = new StateMachine(definition);
+    validated.set(definition, stateMachine);
+  }
+  return stateMachine;
+}
+
+/**
  * Executes a state machine definition with aws-local-stepfunctions (its own ASL semantics for
  * Retry, Catch, paths and intrinsic functions), answering each Task with the handler for its
  * integration.
@@ -61,11 +74,7 @@ export async function execute(definition: StateMachineDefinition, options: Execu
     ? undefined
     : Object.fromEntries(Object.keys(tasks).map((stateName) => [stateName, options.retryIntervalMillis!]));
 
-  let stateMachine = validated.get(definition);
-  if (!stateMachine) {
-    stateMachine = new StateMachine(definition);
-    validated.set(definition, stateMachine);
-  }
+  const stateMachine = validate(definition);
   const started = Date.now();
   const execution = stateMachine.run((options.input ?? {}) as JSONValue, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },

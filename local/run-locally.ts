@@ -4,6 +4,7 @@ import { localDatabase } from './athena/catalog-views';
 import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './cloud-assembly';
 import { loadSourceTables, LoadedTable } from './data-lake';
 import type { ResolvedStateMachine } from './definition';
+import { validate } from './executor';
 import { LocalAws } from './local-aws';
 import { queryReads } from './query-reads';
 import type { EventLog } from './step-functions';
@@ -72,8 +73,15 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
   const { machine, ...workflow } = chooseWorkflow(findWorkflows(options.assembly), options.assembly, options.construct);
   const runDir = path.join(options.data, RUN_DIR);
   fs.rmSync(runDir, { recursive: true, force: true });
-  const aws = await LocalAws.create(runDir);
+  // Validating the definition takes the main thread a few hundred milliseconds: it runs while
+  // DuckDB starts and the SQL translator compiles in background threads.
+  const [created, validation] = await Promise.allSettled([LocalAws.create(runDir), nextTurn(() => validate(machine.definition))]);
+  if (created.status === 'rejected') throw created.reason;
+  const aws = created.value;
   try {
+    if (validation.status === 'rejected') {
+      throw new UsageError(`The state machine of ${workflow.constructPath} is not valid Amazon States Language: ${(validation.reason as Error).message}`);
+    }
     const sourceTables = await loadSourceTables(aws, options.data, workflow.databaseName, workflow.sourceTableNames);
     const target = targetTableOf(machine, workflow.databaseName, workflow.targetTableName);
     // The table bucket's namespace is the user's, made before any execution.
@@ -118,6 +126,17 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
   } finally {
     aws.close();
   }
+}
+
+/** Runs `work` on the event loop's next turn, once the I/O started before it is under way. */
+function nextTurn<T>(work: () => T): Promise<T> {
+  return new Promise((resolve, reject) => setImmediate(() => {
+    try {
+      resolve(work());
+    } catch (error) {
+      reject(error);
+    }
+  }));
 }
 
 /**

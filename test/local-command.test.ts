@@ -157,6 +157,26 @@ test('runLocally counts the rows each execution adds, the later ones included', 
   expect(result.target.rows).toHaveLength(8);
 });
 
+test('runLocally refuses a definition that is not valid Amazon States Language, before any execution, with exit status 2', async () => {
+  // GIVEN the assembly with a state whose Next names no state
+  const broken = path.join(workDir, 'broken.out');
+  fs.cpSync(assembly, broken, { recursive: true });
+  const template = fs.readdirSync(broken).find((file) => file.endsWith('.template.json'))!;
+  const text = fs.readFileSync(path.join(broken, template), 'utf8');
+  expect(text).toContain('\\"Next\\":\\"Another Execution Running?\\"');
+  fs.writeFileSync(path.join(broken, template), text.split('\\"Next\\":\\"Another Execution Running?\\"').join('\\"Next\\":\\"No Such State\\"'));
+  const onEvent = jest.fn();
+
+  // WHEN / THEN
+  await expect(runLocally({ assembly: broken, construct: 'Analytics/DailySales', data: dataDir, onEvent }))
+    .rejects.toThrow(/The state machine of Analytics\/DailySales is not valid Amazon States Language: .*Missing 'StartAt'\|'Next'\|'Default' target: No Such State/s);
+  expect(onEvent).not.toHaveBeenCalled();
+  const command = run('run', broken, '--data', dataDir, '--construct', 'Analytics/DailySales');
+  expect(command.status).toBe(2);
+  expect(command.stderr).toMatch(/is not valid Amazon States Language/);
+  expect(command.stderr).not.toMatch(/\n\s+at /);
+});
+
 test('run exits 1 when a query fails, with Athena\'s reason', () => {
   // WHEN
   const result = run('run', failingAssembly, '--data', dataDir, '--construct', 'Analytics/DailySales');
