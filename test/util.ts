@@ -48,7 +48,8 @@ export function identityPolicies(template: Record<string, any>): Array<{ where: 
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     const properties = resource.Properties ?? {};
     if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
-      documents.push({ where: logicalId, roles: (properties.Roles ?? []).map((role: any) => role.Ref as string), document: properties.PolicyDocument });
+      const roles = (properties.Roles ?? []).map((role: any) => role.Ref as string);
+      documents.push({ where: logicalId, roles, document: properties.PolicyDocument });
     }
     if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(resource.Type)) {
       const roles = resource.Type === 'AWS::IAM::Role' ? [logicalId] : [];
