@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SAMPLE_SOURCE } from './sample-data';
-import { KeepDataUpToDate, TargetQueries } from '../src';
+import { KeepDataUpToDate, TargetQueries, TargetStorage } from '../src';
 
 /** Creates the target from the source, partitioned by day, as a user would write it for Athena. */
 export const CREATE_TARGET_QUERY = `CREATE TABLE {{database}}.{{targetTable}}
@@ -23,7 +23,7 @@ export interface ExampleAppOptions {
   /** @default 'orders_curated' */
   readonly targetTableName?: string;
   /** @default true (the construct's default) */
-  readonly skipWhenRunning?: boolean;
+  readonly singleWriter?: boolean;
   /** @default 5 days (the construct's default) */
   readonly snapshotRetention?: Duration;
 }
@@ -51,8 +51,8 @@ export function createExampleApp(options: ExampleAppOptions = {}): { app: App; s
       ? { queries: options.queries }
       : { createTargetQuery: options.createTargetQuery ?? CREATE_TARGET_QUERY, updateTargetQuery: options.updateTargetQuery ?? UPDATE_TARGET_QUERY }),
     sourceDataLocations: [{ bucket: dataLake, prefix: SAMPLE_SOURCE.prefix }],
-    targetDataLocation: { bucket: dataLake, prefix: EXAMPLE_TARGET.prefix },
-    skipWhenRunning: options.skipWhenRunning,
+    target: TargetStorage.s3({ bucket: dataLake, prefix: EXAMPLE_TARGET.prefix }),
+    singleWriter: options.singleWriter,
     snapshotRetention: options.snapshotRetention,
   });
   return { app, stack, workflow };

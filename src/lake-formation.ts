@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
-import { PropError, withConstructPath } from './private/errors';
+import { fail } from './private/errors';
 import { acknowledgeActionsOnAnyResource } from './private/nag-acknowledgements';
 
 /**
@@ -121,52 +121,64 @@ export class LakeFormationPermissions extends Construct {
   /** The grants, one per Lake Formation resource. */
   public readonly principalPermissions: lakeformation.CfnPrincipalPermissions[] = [];
 
+  private readonly props: LakeFormationPermissionsProps;
+  private maintenanceAccessGranted = false;
+
   constructor(scope: Construct, id: string, props: LakeFormationPermissionsProps) {
     super(scope, id);
+    this.props = props;
 
-    // CloudFormation takes the Data Catalog's ID, which is the account that owns it.
-    const catalogId = Stack.of(this).account;
-    const grant = (grantId: string, resource: lakeformation.CfnPrincipalPermissions.ResourceProperty, permissions: string[]) => {
-      this.principalPermissions.push(new lakeformation.CfnPrincipalPermissions(this, grantId, {
-        catalog: catalogId,
-        principal: { dataLakePrincipalIdentifier: props.role.roleArn },
-        resource,
-        permissions,
-        permissionsWithGrantOption: [],
-      }));
-    };
-
-    if (props.targetInS3Tables) this.refuseTargetGrantsInS3Tables(props);
-    grant('Database', { database: { catalogId, name: props.databaseName } },
+    if (props.targetInS3Tables) {
+      Annotations.of(this).addWarningV2('cdk-keep-data-up-to-date:s3TablesTargetNeedsLakeFormationGrant',
+        'The target is an S3 table, in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name: the grants here are for the sources only. Where Lake Formation governs the table bucket\'s catalog, grant the workflow\'s role DESCRIBE and CREATE_TABLE on the namespace there yourself (aws lakeformation grant-permissions); where it uses IAM access control, the role\'s IAM policy is all it needs.');
+    }
+    this.grant('Database', { database: { catalogId: this.catalogId, name: props.databaseName } },
       props.targetInS3Tables ? LAKE_FORMATION_SOURCE_DATABASE_PERMISSIONS : LAKE_FORMATION_DATABASE_PERMISSIONS);
     props.sourceTableNames.forEach((name, i) => {
       // Keyed by name, so that reordering the list does not replace (and so revoke) a grant.
-      grant(Token.isUnresolved(name) ? `SourceTable${i}` : `SourceTable-${name}`,
-        { table: { catalogId, databaseName: props.databaseName, name } },
+      this.grant(Token.isUnresolved(name) ? `SourceTable${i}` : `SourceTable-${name}`,
+        { table: { catalogId: this.catalogId, databaseName: props.databaseName, name } },
         LAKE_FORMATION_SOURCE_TABLE_PERMISSIONS);
     });
-    const targetTable = { table: { catalogId, databaseName: props.databaseName, name: props.targetTableName } };
-    if (props.targetTableExists) {
-      grant('TargetTable', targetTable, LAKE_FORMATION_TARGET_TABLE_PERMISSIONS);
+    this.addGrants(props);
+  }
+
+  /**
+   * Adds the grants that `options` ask for and this construct does not hold yet; grants it holds
+   * stay as they are.
+   */
+  public addGrants(options: LakeFormationGrantOptions): void {
+    const props = this.props;
+    if (props.targetInS3Tables) this.refuseTargetGrantsInS3Tables(options);
+    const targetTable = { table: { catalogId: this.catalogId, databaseName: props.databaseName, name: props.targetTableName } };
+    if (options.targetTableExists) {
+      this.grant('TargetTable', targetTable, LAKE_FORMATION_TARGET_TABLE_PERMISSIONS);
     }
-    if (props.maintenanceRole) {
-      this.grantMaintenance(props.maintenanceRole, props.targetTableExists === true, () => this.principalPermissions.push(
-        new lakeformation.CfnPrincipalPermissions(this, 'MaintenanceTargetTable', {
-          catalog: catalogId,
-          principal: { dataLakePrincipalIdentifier: props.maintenanceRole!.roleArn },
-          resource: targetTable,
-          permissions: LAKE_FORMATION_MAINTENANCE_PERMISSIONS,
-          permissionsWithGrantOption: [],
-        })));
-    }
-    if (props.targetLocationRegistered) {
-      const location = props.targetDataLocation ?? withConstructPath(this, (): never => {
-        throw new PropError('targetLocationRegistered needs targetDataLocation, the location to grant DATA_LOCATION_ACCESS on');
-      });
-      grant('TargetLocation',
-        { dataLocation: { catalogId, resourceArn: dataLocationArn(location) } },
+    if (props.maintenanceRole) this.grantMaintenance(props.maintenanceRole, options.targetTableExists === true, targetTable);
+    if (options.targetLocationRegistered) {
+      const location = props.targetDataLocation ?? fail(this, 'InvalidLakeFormationOptions',
+        'targetLocationRegistered needs targetDataLocation, the location to grant DATA_LOCATION_ACCESS on');
+      this.grant('TargetLocation',
+        { dataLocation: { catalogId: this.catalogId, resourceArn: dataLocationArn(location) } },
         ['DATA_LOCATION_ACCESS']);
     }
+  }
+
+  /** The Data Catalog's ID, which CloudFormation takes as the account that owns it. */
+  private get catalogId(): string {
+    return Stack.of(this).account;
+  }
+
+  /** One grant to `principalArn` (the workflow's role unless given), made once whatever the number of calls. */
+  private grant(grantId: string, resource: lakeformation.CfnPrincipalPermissions.ResourceProperty, permissions: string[], principalArn?: string): void {
+    if (this.node.tryFindChild(grantId)) return;
+    this.principalPermissions.push(new lakeformation.CfnPrincipalPermissions(this, grantId, {
+      catalog: this.catalogId,
+      principal: { dataLakePrincipalIdentifier: principalArn ?? this.props.role.roleArn },
+      resource,
+      permissions,
+      permissionsWithGrantOption: [],
+    }));
   }
 
   /**
@@ -176,35 +188,41 @@ export class LakeFormationPermissions extends Construct {
    * while Lake Formation names a table bucket's catalog `<account>:s3tablescatalog/<bucket>`
    * (https://docs.aws.amazon.com/lake-formation/latest/dg/s3-tables-grant-permissions.html).
    */
-  private refuseTargetGrantsInS3Tables(props: LakeFormationPermissionsProps): void {
-    const targetOptions = (['targetTableExists', 'targetLocationRegistered', 'maintenanceRole'] as const).filter((name) => props[name]);
+  private refuseTargetGrantsInS3Tables(options: LakeFormationGrantOptions): void {
+    const targetOptions = [
+      options.targetTableExists && 'targetTableExists',
+      options.targetLocationRegistered && 'targetLocationRegistered',
+      this.props.maintenanceRole && 'maintenanceRole',
+    ].filter((name): name is string => typeof name === 'string');
     if (targetOptions.length > 0) {
-      withConstructPath(this, (): never => {
-        throw new PropError(`${targetOptions.join(' and ')} cannot be combined with an S3 Tables target (TargetQueries.mergeNewerRowsIntoS3Table, targetInS3Tables): its table is in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name`);
-      });
+      fail(this, 'InvalidLakeFormationOptions', `${targetOptions.join(' and ')} cannot be combined with an S3 table target (TargetStorage.s3Table): its table is in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name`);
     }
-    Annotations.of(this).addWarningV2('cdk-keep-data-up-to-date:s3TablesTargetNeedsLakeFormationGrant',
-      'The target is an S3 table, in the catalog <account>:s3tablescatalog/<bucket>, which a CloudFormation grant cannot name: the grants here are for the sources only. Where Lake Formation governs the table bucket\'s catalog, grant the workflow\'s role DESCRIBE and CREATE_TABLE on the namespace there yourself (aws lakeformation grant-permissions); where it uses IAM access control, the role\'s IAM policy is all it needs.');
   }
 
   /**
    * The optimizers' role reads and writes the target's data through Lake Formation, so it needs
    * `lakeformation:GetDataAccess` (which has no resource type), and the table grant. A grant on a
    * table that does not exist yet fails to deploy: before the first execution has created the
-   * table, the stack warns instead.
+   * table, the stack warns instead, and a later call with `targetTableExists` withdraws the warning.
    */
-  private grantMaintenance(role: iam.IRole, tableExists: boolean, grantOnTable: () => void): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'LakeFormationDataAccess',
-      actions: ['lakeformation:GetDataAccess'],
-      resources: ['*'],
-    }));
-    if (role instanceof iam.Role) acknowledgeActionsOnAnyResource(role);
+  private grantMaintenance(role: iam.IRole, tableExists: boolean, targetTable: lakeformation.CfnPrincipalPermissions.ResourceProperty): void {
+    if (!this.maintenanceAccessGranted) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'LakeFormationDataAccess',
+        actions: ['lakeformation:GetDataAccess'],
+        resources: ['*'],
+      }));
+      if (role instanceof iam.Role) acknowledgeActionsOnAnyResource(role);
+      this.maintenanceAccessGranted = true;
+    }
+    const warning = 'cdk-keep-data-up-to-date:maintenanceRoleNeedsTableGrant';
     if (tableExists) {
-      grantOnTable();
+      this.grant('MaintenanceTargetTable', targetTable, LAKE_FORMATION_MAINTENANCE_PERMISSIONS, role.roleArn);
+      Annotations.of(this).acknowledgeWarning(warning, 'targetTableExists: the maintenance role is granted on the target table');
       return;
     }
-    Annotations.of(this).addWarningV2('cdk-keep-data-up-to-date:maintenanceRoleNeedsTableGrant',
+    if (this.node.tryFindChild('MaintenanceTargetTable')) return;
+    Annotations.of(this).addWarningV2(warning,
       'maintenanceRole gets its Lake Formation permissions on the target table (ALTER, DESCRIBE, INSERT, DELETE) only once the table exists: after the first execution has created it, deploy again with targetTableExists: true, or the Glue table optimizers\' runs fail. The load itself is unaffected.');
   }
 }

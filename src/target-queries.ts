@@ -1,185 +1,41 @@
-import { PropError } from './private/errors';
-import { recordOrigin } from './private/query-origin';
-import { checkWatermarkColumnType, s3TableCreateStatement } from './private/s3-table-statements';
+import { Annotations, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { CODE_PREFIX, deprecated, fail } from './private/errors';
+import { renderQuery } from './private/query-template';
+import { checkS3TableColumns, checkWatermarkColumnType, s3TableCreateStatement } from './private/s3-table-statements';
 import { quoteIdentifier } from './private/sql';
+import { resolveWatermark } from './private/watermark-resolution';
 import { S3TablesTarget } from './s3-tables-target';
-import { TargetTableType, WatermarkColumnType, WatermarkOptions } from './watermark';
+import { AppendNewerRowsOptions, MergeNewerRowsIntoS3TableOptions, MergeNewerRowsOptions, TableCompression, TableFormat } from './target-queries-options';
+import { TargetStorage } from './target-storage';
+import { TargetTableType, WatermarkOptions } from './watermark';
 
 /**
- * The file format of a table the generated queries create.
+ * What `TargetQueries.bind` is given by the construct that runs the statements.
  */
-export enum TableFormat {
-  /** Apache Parquet. */
-  PARQUET = 'PARQUET',
-  /** Apache ORC. */
-  ORC = 'ORC',
+export interface TargetQueriesBindOptions {
+  /** The construct's `sourceTableNames`. */
+  readonly sourceTableNames: string[];
+  /** Where the target lives. */
+  readonly target: TargetStorage;
+  /** The values of the `{{placeholder}}`s substituted at synth time, by name. */
+  readonly placeholders: { [name: string]: string };
 }
 
 /**
- * The compression of a table the generated queries create.
+ * The statements `TargetQueries.bind` returns, checked and with their placeholders substituted.
  */
-export enum TableCompression {
-  /** Snappy: fast, moderate ratio. */
-  SNAPPY = 'SNAPPY',
-  /** Zstandard: better ratio, a little slower. */
-  ZSTD = 'ZSTD',
-  /** Gzip. */
-  GZIP = 'GZIP',
-}
-
-/**
- * Options for `TargetQueries.appendNewerRows`.
- */
-export interface AppendNewerRowsOptions {
+export interface TargetQueriesConfig {
+  /** The statement that creates the target table. */
+  readonly createTargetQuery: string;
+  /** The statement that adds newer source rows; with a watermark, `{{watermark}}` and `{{windowEnd}}` stay. */
+  readonly updateTargetQuery: string;
   /**
-   * The source table to copy rows from.
-   */
-  readonly sourceTableName: string;
-
-  /**
-   * The column whose values order the data; rows with a value newer than the target's newest are appended.
-   */
-  readonly watermarkColumn: string;
-
-  /**
-   * The type of `watermarkColumn` in Athena, which decides how the window bounds are written.
+   * How the workflow finds the target's newest value.
    *
-   * @default WatermarkColumnType.STRING
+   * @default - no watermark: the update statement finds the newer rows itself
    */
-  readonly watermarkType?: WatermarkColumnType;
-
-  /**
-   * The columns to copy. Partition columns must come last, in `partitionedBy` order, as Athena
-   * requires of a Hive CTAS.
-   *
-   * @default - every column of the source (`*`)
-   */
-  readonly columns?: string[];
-
-  /**
-   * The target's partition columns.
-   *
-   * @default [watermarkColumn]
-   */
-  readonly partitionedBy?: string[];
-
-  /**
-   * The target's file format.
-   *
-   * @default TableFormat.PARQUET
-   */
-  readonly format?: TableFormat;
-
-  /**
-   * The target's compression.
-   *
-   * @default TableCompression.SNAPPY
-   */
-  readonly compression?: TableCompression;
-
-  /**
-   * The most partitions one `INSERT` loads.
-   *
-   * @default 100
-   */
-  readonly maxPartitionsPerQuery?: number;
-
-  /**
-   * The watermark to start from when the target is empty, written as `watermarkType` takes it
-   * (see `WatermarkOptions.initialValue`).
-   *
-   * @default - every source row
-   */
-  readonly initialWatermark?: string;
-
-  /**
-   * How many of the target's newest partitions each run rewrites (deletes, then inserts again),
-   * to pick up rows that arrived late into them. See `WatermarkOptions.lookbackPartitions`.
-   *
-   * @default 0 - a late row in a partition already loaded is not loaded
-   */
-  readonly lookbackPartitions?: number;
-}
-
-/**
- * Options for `TargetQueries.mergeNewerRows`.
- */
-export interface MergeNewerRowsOptions {
-  /**
-   * The source table to copy rows from.
-   */
-  readonly sourceTableName: string;
-
-  /**
-   * The columns that identify a row: a source row replaces the target row with the same key.
-   */
-  readonly uniqueKey: string[];
-
-  /**
-   * The column whose values order the data (for example `dt`); a partition column of the source.
-   */
-  readonly watermarkColumn: string;
-
-  /**
-   * The type of `watermarkColumn` in Athena, which decides how the window bounds are written.
-   *
-   * @default WatermarkColumnType.STRING
-   */
-  readonly watermarkType?: WatermarkColumnType;
-
-  /**
-   * The columns to copy, the key and watermark columns among them.
-   */
-  readonly columns: string[];
-
-  /**
-   * The target's partition columns.
-   *
-   * @default [watermarkColumn]
-   */
-  readonly partitionedBy?: string[];
-
-  /**
-   * How many of the target's newest watermark values each run merges again, to pick up rows that
-   * arrived late into them.
-   *
-   * @default 1
-   */
-  readonly lookbackPartitions?: number;
-
-  /**
-   * The most watermark values one `MERGE` loads.
-   *
-   * @default 100
-   */
-  readonly maxPartitionsPerQuery?: number;
-
-  /**
-   * The watermark to start from when the target is empty, written as `watermarkType` takes it
-   * (see `WatermarkOptions.initialValue`).
-   *
-   * @default - every source row
-   */
-  readonly initialWatermark?: string;
-
-  /**
-   * The target's compression.
-   *
-   * @default TableCompression.SNAPPY
-   */
-  readonly compression?: TableCompression;
-}
-
-/**
- * Options for `TargetQueries.mergeNewerRowsIntoS3Table`.
- */
-export interface MergeNewerRowsIntoS3TableOptions extends MergeNewerRowsOptions, S3TablesTarget {
-  /**
-   * The Athena type of each column in `columns`, as `CREATE TABLE` takes it for an Iceberg table:
-   * `boolean`, `int`, `bigint`, `float`, `double`, `decimal(P,S)`, `string`, `binary`, `date` or
-   * `timestamp`.
-   */
-  readonly columnTypes: { [column: string]: string };
+  readonly watermark?: WatermarkOptions;
 }
 
 /**
@@ -187,107 +43,146 @@ export interface MergeNewerRowsIntoS3TableOptions extends MergeNewerRowsOptions,
  */
 export abstract class TargetQueries {
   /**
-   * Your own statements, with `{{placeholder}}`s (see `KeepDataUpToDateProps.createTargetQuery`).
+   * Your own statements, with `{{placeholder}}`s.
+   *
+   * Placeholders, substituted at synth time: `{{database}}`, `{{targetTable}}`, `{{workGroup}}`,
+   * `{{sourceTable}}` when there is exactly one source table, and `{{targetLocation}}` (the
+   * target's S3 URI, ending in `/`) for `TargetStorage.s3`, or `{{targetCatalog}}` and
+   * `{{targetNamespace}}` for `TargetStorage.s3Table`. With a watermark, the update statement
+   * says `{{watermark}}` and `{{windowEnd}}` where each window's bounds go.
    *
    * @param createTargetQuery creates the target table, e.g. `CREATE TABLE … WITH (…) AS SELECT …`
    * @param updateTargetQuery adds the newer source rows, e.g. `INSERT INTO … SELECT … WHERE …`
    * @param watermark reads the target's newest value before each update; see `WatermarkOptions`
    */
   public static fromTemplates(createTargetQuery: string, updateTargetQuery: string, watermark?: WatermarkOptions): TargetQueries {
-    return withOrigin(new TemplateQueries(createTargetQuery, updateTargetQuery, watermark), 'fromTemplates', {});
+    return new TemplateQueries(createTargetQuery, updateTargetQuery, watermark, (field) => `queries (TargetQueries.fromTemplates: ${field})`);
   }
 
   /**
-   * Generated statements for the common case: the target is a partitioned copy of one source
-   * table, created empty and then filled with the source rows newer than its newest
+   * Generated statements for the common case: the target is a partitioned Hive copy of one
+   * source table, created empty and then filled with the source rows newer than its newest
    * `watermarkColumn` value, at most `maxPartitionsPerQuery` partitions per `INSERT`.
-   * Identifiers are quoted.
+   * Identifiers are quoted. Writes to `TargetStorage.s3` only.
    */
   public static appendNewerRows(options: AppendNewerRowsOptions): TargetQueries {
-    const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
-    if (options.columns) checkPartitionColumnsLast(options.columns, partitionedBy);
-    const columns = options.columns ? options.columns.map(quoteIdentifier).join(', ') : '*';
-    const source = `"{{database}}".${quoteIdentifier(options.sourceTableName)}`;
-    const format = options.format ?? TableFormat.PARQUET;
-    const compressionProperty = format === TableFormat.PARQUET ? 'write_compression' : 'orc_compression';
-    const watermark = quoteIdentifier(options.watermarkColumn);
-    const create = [
-      'CREATE TABLE "{{database}}"."{{targetTable}}"',
-      'WITH (',
-      `  format = '${format}',`,
-      `  ${compressionProperty} = '${options.compression ?? TableCompression.SNAPPY}',`,
-      "  external_location = '{{targetLocation}}',",
-      `  partitioned_by = ARRAY[${partitionedBy.map((column) => `'${column.replace(/'/g, "''")}'`).join(', ')}]`,
-      ')',
-      `AS SELECT ${columns} FROM ${source}`,
-      'WITH NO DATA',
-    ].join('\n');
-    const update = [
-      'INSERT INTO "{{database}}"."{{targetTable}}"',
-      `SELECT ${columns} FROM ${source}`,
-      `WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
-    ].join('\n');
-    return withOrigin(new TemplateQueries(create, update, generatedWatermark(options, partitionedBy)), 'appendNewerRows', GENERATED_OPTION_NAMES);
+    return new AppendQueries(options);
   }
 
   /**
    * Generated statements for rows that may arrive late or change: the target is an Apache
    * Iceberg table, created empty, and each run merges the source rows newer than the target's
    * (`lookbackPartitions` + 1)-th newest watermark value into it on `uniqueKey`, at most
-   * `maxPartitionsPerQuery` values per `MERGE`. The source rows of a window are first reduced to
-   * one per key (the newest by `watermarkColumn`), since Athena fails a `MERGE` whose source
-   * matches a target row twice. Rows are never duplicated, and a late row within the lookback is
-   * never lost. Identifiers are quoted.
+   * `maxWatermarkValuesPerQuery` values per `MERGE`. The source rows of a window are first
+   * reduced to one per key (the newest by `watermarkColumn`), since Athena fails a `MERGE` whose
+   * source matches a target row twice. With `TargetStorage.s3Table`, the table is created with
+   * `CREATE TABLE` and `columnTypes`. Identifiers are quoted.
    */
   public static mergeNewerRows(options: MergeNewerRowsOptions): TargetQueries {
-    checkMergeColumns('mergeNewerRows', options);
-    const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
-    const columns = options.columns.map(quoteIdentifier);
-    const create = [
-      'CREATE TABLE "{{database}}"."{{targetTable}}"',
-      'WITH (',
-      "  table_type = 'ICEBERG',",
-      '  is_external = false,',
-      "  location = '{{targetLocation}}',",
-      "  format = 'PARQUET',",
-      `  write_compression = '${options.compression ?? TableCompression.SNAPPY}',`,
-      `  partitioning = ARRAY[${partitionedBy.map((column) => `'${column.replace(/'/g, "''")}'`).join(', ')}]`,
-      ')',
-      `AS SELECT ${columns.join(', ')} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
-      'WITH NO DATA',
-    ].join('\n');
-    const update = mergeStatement('"{{database}}"."{{targetTable}}"', options);
-    return withOrigin(new TemplateQueries(create, update, mergeWatermark(options)), 'mergeNewerRows', GENERATED_OPTION_NAMES);
+    return new MergeQueries('mergeNewerRows', options);
   }
 
   /**
-   * Like `mergeNewerRows`, into an Apache Iceberg table in a namespace of an Amazon S3 table
-   * bucket, which S3 maintains itself (compaction, snapshot management and unreferenced-file
-   * removal). The table is created with `CREATE TABLE` and the columns' types, with no location
-   * (S3 Tables places the data), then filled by `MERGE`. See the README, "Amazon S3 Tables as a
-   * target", for the account set-up it needs.
+   * Like `mergeNewerRows`, into an Apache Iceberg table in a namespace of an Amazon S3 table bucket.
+   *
+   * @deprecated use `mergeNewerRows` with `columnTypes`, and `target: TargetStorage.s3Table({ tableBucketArn, namespace })` on the construct
    */
   public static mergeNewerRowsIntoS3Table(options: MergeNewerRowsIntoS3TableOptions): TargetQueries {
-    checkMergeColumns('mergeNewerRowsIntoS3Table', options);
-    const partitionedBy = options.partitionedBy ?? [options.watermarkColumn];
-    const create = s3TableCreateStatement(options.columns, options.columnTypes, partitionedBy, options.compression ?? TableCompression.SNAPPY);
-    checkWatermarkColumnType(options);
-    const update = mergeStatement('"{{targetCatalog}}"."{{targetNamespace}}"."{{targetTable}}"', options);
-    const queries = new TemplateQueries(create, update, mergeWatermark(options), {
-      tableBucketArn: options.tableBucketArn,
-      namespace: options.namespace,
-    });
-    return withOrigin(queries, 'mergeNewerRowsIntoS3Table', GENERATED_OPTION_NAMES);
+    return new MergeQueries('mergeNewerRowsIntoS3Table', options, { tableBucketArn: options.tableBucketArn, namespace: options.namespace });
   }
 
-  /** The statement that creates the target table. */
+  /**
+   * The statements of the deprecated `createTargetQuery`, `updateTargetQuery` and `watermark`
+   * props, whose errors name those props.
+   *
+   * @internal
+   */
+  public static _fromDeprecatedProps(createTargetQuery: string, updateTargetQuery: string, watermark?: WatermarkOptions): TargetQueries {
+    return new TemplateQueries(createTargetQuery, updateTargetQuery, watermark, (field) => field);
+  }
+
+  /**
+   * The statement that creates the target table, before placeholders are substituted.
+   *
+   * @deprecated read `bind(...).createTargetQuery`, or `KeepDataUpToDate.createTargetQuery`
+   */
   public abstract readonly createTargetQuery: string;
-  /** The statement that adds newer source rows to the target. */
+  /**
+   * The statement that adds newer source rows to the target, before placeholders are substituted.
+   *
+   * @deprecated read `bind(...).updateTargetQuery`, or `KeepDataUpToDate.updateTargetQuery`
+   */
   public abstract readonly updateTargetQuery: string;
-  /** How the workflow finds the target's newest value, if it does. */
+  /**
+   * How the workflow finds the target's newest value, if it does.
+   *
+   * @deprecated read `bind(...).watermark`
+   */
   public abstract readonly watermark?: WatermarkOptions;
-  /** The S3 table bucket namespace the target is created in, for `mergeNewerRowsIntoS3Table`. */
+  /**
+   * The S3 table bucket namespace the target is created in, for `mergeNewerRowsIntoS3Table`.
+   *
+   * @deprecated set `target: TargetStorage.s3Table(...)` on the construct
+   */
   public abstract readonly s3TablesTarget?: S3TablesTarget;
+
+  /**
+   * Checks the statements against the construct that runs them and substitutes their
+   * placeholders. Errors name `scope` and the option that is wrong.
+   */
+  public bind(scope: Construct, options: TargetQueriesBindOptions): TargetQueriesConfig {
+    return bindTemplates(scope, options, this, (field) => `queries (${field})`);
+  }
+}
+
+/** The statements as templates, before their placeholders are substituted. */
+interface Templates {
+  readonly createTargetQuery: string;
+  readonly updateTargetQuery: string;
+  readonly watermark?: WatermarkOptions;
+}
+
+/**
+ * Validates the watermark, warns of what deploys but is unsafe, and substitutes the placeholders;
+ * `name` says how an error or warning names a field.
+ */
+function bindTemplates(scope: Construct, options: TargetQueriesBindOptions, templates: Templates, name: (field: string) => string): TargetQueriesConfig {
+  const watermark = templates.watermark;
+  const resolved = watermark && resolveWatermark(scope, watermark, options.sourceTableNames, name);
+  if (watermark?.partitionColumn !== undefined) deprecated(scope, 'WatermarkOptions#partitionColumn', 'isPartitionColumn');
+  const warn = (id: string, message: string) => Annotations.of(scope).addWarningV2(`${CODE_PREFIX}:${id}`, message);
+  // An S3 table's data is placed by S3 Tables: it has no location to name (athena-rules.md rule 18).
+  if (!options.target.s3Table && !Token.isUnresolved(templates.createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(templates.createTargetQuery)) {
+    warn('createWithoutTargetLocation',
+      `${name('createTargetQuery')} does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.`);
+  }
+  // A Hive target partitioned by the watermark has the partitions a lookback loads again emptied first.
+  if (resolved && resolved.lookbackPartitions > 0 && !resolved.targetPartitionMetadata && !/^\s*MERGE\s/i.test(templates.updateTargetQuery)) {
+    warn('lookbackWithoutMerge',
+      `${name('watermark.lookbackPartitions')} loads the target's ${resolved.lookbackPartitions} newest partitions again on every run, but ${name('updateTargetQuery')} is not a MERGE: unless it is idempotent, those rows are inserted twice.`);
+  }
+  return {
+    createTargetQuery: renderQuery(scope, name('createTargetQuery'), templates.createTargetQuery, options.placeholders),
+    updateTargetQuery: renderQuery(scope, name('updateTargetQuery'), templates.updateTargetQuery, options.placeholders, watermark ? ['watermark', 'windowEnd'] : []),
+    watermark,
+  };
+}
+
+class TemplateQueries extends TargetQueries {
+  public readonly s3TablesTarget?: S3TablesTarget = undefined;
+
+  constructor(
+    public readonly createTargetQuery: string,
+    public readonly updateTargetQuery: string,
+    public readonly watermark: WatermarkOptions | undefined,
+    private readonly name: (field: string) => string,
+  ) {
+    super();
+  }
+
+  public bind(scope: Construct, options: TargetQueriesBindOptions): TargetQueriesConfig {
+    return bindTemplates(scope, options, this, this.name);
+  }
 }
 
 /** What the generated strategies' options are called, by the watermark field each one sets. */
@@ -300,31 +195,157 @@ const GENERATED_OPTION_NAMES: Record<string, string> = {
   'watermark.lookbackPartitions': 'lookbackPartitions',
 };
 
-function withOrigin(queries: TargetQueries, method: string, names: Record<string, string>): TargetQueries {
-  recordOrigin(queries, method, names);
-  return queries;
+/** How an error names an option of a generated strategy: `queries (TargetQueries.appendNewerRows: initialWatermark)`. */
+function optionNamer(method: string, renamed: Record<string, string> = {}): (field: string) => string {
+  return (field) => `queries (TargetQueries.${method}: ${renamed[field] ?? GENERATED_OPTION_NAMES[field] ?? field})`;
 }
 
-class TemplateQueries extends TargetQueries {
+class AppendQueries extends TargetQueries {
+  public readonly s3TablesTarget?: S3TablesTarget = undefined;
+
+  constructor(private readonly options: AppendNewerRowsOptions) {
+    super();
+  }
+
+  public get createTargetQuery(): string {
+    return appendCreateStatement(this.options);
+  }
+
+  public get updateTargetQuery(): string {
+    const columns = selectList(this.options.columns);
+    const watermark = quoteIdentifier(this.options.watermarkColumn);
+    return [
+      'INSERT INTO "{{database}}"."{{targetTable}}"',
+      `SELECT ${columns} FROM "{{database}}".${quoteIdentifier(this.options.sourceTableName)}`,
+      `WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
+    ].join('\n');
+  }
+
+  public get watermark(): WatermarkOptions {
+    return generatedWatermark(this.options, partitionColumns(this.options));
+  }
+
+  public bind(scope: Construct, options: TargetQueriesBindOptions): TargetQueriesConfig {
+    const name = optionNamer('appendNewerRows');
+    if (options.target.s3Table) {
+      fail(scope, 'UnsupportedTargetStorage', 'queries (TargetQueries.appendNewerRows) writes a Hive table, which target (TargetStorage.s3Table) cannot hold: an S3 table bucket holds Iceberg tables only. Use TargetQueries.mergeNewerRows with columnTypes, or TargetStorage.s3()');
+    }
+    if (this.options.columns) checkPartitionColumnsLast(scope, this.options.columns, partitionColumns(this.options));
+    return bindTemplates(scope, options, this, name);
+  }
+}
+
+class MergeQueries extends TargetQueries {
   constructor(
-    public readonly createTargetQuery: string,
-    public readonly updateTargetQuery: string,
-    public readonly watermark?: WatermarkOptions,
+    private readonly method: string,
+    private readonly options: MergeNewerRowsOptions,
     public readonly s3TablesTarget?: S3TablesTarget,
   ) {
     super();
   }
+
+  public get createTargetQuery(): string {
+    return this.s3TablesTarget ? this.s3TableCreateStatement() : icebergCreateStatement(this.options);
+  }
+
+  public get updateTargetQuery(): string {
+    return mergeStatement(this.s3TablesTarget ? S3_TABLE : GLUE_TABLE, this.options);
+  }
+
+  public get watermark(): WatermarkOptions {
+    return mergeWatermark(this.options);
+  }
+
+  public bind(scope: Construct, options: TargetQueriesBindOptions): TargetQueriesConfig {
+    const name = optionNamer(this.method, {
+      'watermark.maxPartitionsPerQuery': this.options.maxPartitionsPerQuery !== undefined ? 'maxPartitionsPerQuery' : 'maxWatermarkValuesPerQuery',
+    });
+    checkMergeColumns(scope, name, this.options);
+    if (this.options.maxPartitionsPerQuery !== undefined) deprecated(scope, 'MergeNewerRowsOptions#maxPartitionsPerQuery', 'maxWatermarkValuesPerQuery');
+    const s3Table = options.target.s3Table ?? this.s3TablesTarget;
+    const templates: Templates = s3Table
+      ? { createTargetQuery: this.checkedS3TableCreateStatement(scope, name), updateTargetQuery: mergeStatement(S3_TABLE, this.options), watermark: this.watermark }
+      : this;
+    if (!s3Table && this.options.columnTypes !== undefined) {
+      fail(scope, 'ConflictingProps', `${name('columnTypes')} types the columns of an S3 table (TargetStorage.s3Table); an Iceberg table in S3 (TargetStorage.s3) takes the source's types. Remove columnTypes`);
+    }
+    return bindTemplates(scope, options, templates, name);
+  }
+
+  private checkedS3TableCreateStatement(scope: Construct, name: (field: string) => string): string {
+    const columnTypes = this.options.columnTypes ?? fail(scope, 'InvalidColumns',
+      `${name('columnTypes')} must give the type of each column: an S3 table (TargetStorage.s3Table) is created with CREATE TABLE, not from the source's columns`);
+    checkS3TableColumns(scope, name, this.options.columns, columnTypes, this.options.partitionedBy ?? [this.options.watermarkColumn]);
+    checkWatermarkColumnType(scope, name, { ...this.options, columnTypes });
+    return this.s3TableCreateStatement();
+  }
+
+  private s3TableCreateStatement(): string {
+    return s3TableCreateStatement(this.options.columns, this.options.columnTypes ?? {},
+      this.options.partitionedBy ?? [this.options.watermarkColumn], this.options.compression ?? TableCompression.SNAPPY);
+  }
+}
+
+/** The target of a merge into a Glue table, and into an S3 table (named in its table bucket's catalog). */
+const GLUE_TABLE = '"{{database}}"."{{targetTable}}"';
+const S3_TABLE = '"{{targetCatalog}}"."{{targetNamespace}}"."{{targetTable}}"';
+
+function partitionColumns(options: AppendNewerRowsOptions): string[] {
+  return options.partitionedBy ?? [options.watermarkColumn];
+}
+
+function selectList(columns: string[] | undefined): string {
+  return columns ? columns.map(quoteIdentifier).join(', ') : '*';
+}
+
+function arrayOfNames(columns: string[]): string {
+  return `ARRAY[${columns.map((column) => `'${column.replace(/'/g, "''")}'`).join(', ')}]`;
+}
+
+function appendCreateStatement(options: AppendNewerRowsOptions): string {
+  const format = options.format ?? TableFormat.PARQUET;
+  const compressionProperty = format === TableFormat.PARQUET ? 'write_compression' : 'orc_compression';
+  return [
+    'CREATE TABLE "{{database}}"."{{targetTable}}"',
+    'WITH (',
+    `  format = '${format}',`,
+    `  ${compressionProperty} = '${options.compression ?? TableCompression.SNAPPY}',`,
+    "  external_location = '{{targetLocation}}',",
+    `  partitioned_by = ${arrayOfNames(partitionColumns(options))}`,
+    ')',
+    `AS SELECT ${selectList(options.columns)} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
+    'WITH NO DATA',
+  ].join('\n');
+}
+
+function icebergCreateStatement(options: MergeNewerRowsOptions): string {
+  return [
+    'CREATE TABLE "{{database}}"."{{targetTable}}"',
+    'WITH (',
+    "  table_type = 'ICEBERG',",
+    '  is_external = false,',
+    "  location = '{{targetLocation}}',",
+    "  format = 'PARQUET',",
+    `  write_compression = '${options.compression ?? TableCompression.SNAPPY}',`,
+    `  partitioning = ${arrayOfNames(options.partitionedBy ?? [options.watermarkColumn])}`,
+    ')',
+    `AS SELECT ${selectList(options.columns)} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
+    'WITH NO DATA',
+  ].join('\n');
 }
 
 /** The key and the watermark column are among the columns a merge copies. */
-function checkMergeColumns(method: string, options: MergeNewerRowsOptions): void {
+function checkMergeColumns(scope: Construct, name: (field: string) => string, options: MergeNewerRowsOptions): void {
   if (options.uniqueKey.length === 0) {
-    throw new PropError(`${method}: uniqueKey must name at least one column`);
+    fail(scope, 'InvalidColumns', `${name('uniqueKey')} must name at least one column`);
   }
   for (const column of [...options.uniqueKey, options.watermarkColumn]) {
     if (!options.columns.includes(column)) {
-      throw new PropError(`${method}: columns must include '${column}', which identifies or orders the rows`);
+      fail(scope, 'InvalidColumns', `${name('columns')} must include '${column}', which identifies or orders the rows`);
     }
+  }
+  if (options.maxPartitionsPerQuery !== undefined && options.maxWatermarkValuesPerQuery !== undefined) {
+    fail(scope, 'ConflictingProps', `${name('maxPartitionsPerQuery')} (deprecated) and maxWatermarkValuesPerQuery mean the same: set maxWatermarkValuesPerQuery only`);
   }
 }
 
@@ -359,6 +380,7 @@ function mergeStatement(target: string, options: MergeNewerRowsOptions): string 
 function mergeWatermark(options: MergeNewerRowsOptions): WatermarkOptions {
   return {
     ...generatedWatermark(options, options.partitionedBy ?? [options.watermarkColumn]),
+    maxPartitionsPerQuery: options.maxWatermarkValuesPerQuery ?? options.maxPartitionsPerQuery,
     lookbackPartitions: options.lookbackPartitions ?? 1,
     targetTableType: TargetTableType.ICEBERG,
   };
@@ -370,7 +392,7 @@ function generatedWatermark(options: AppendNewerRowsOptions | MergeNewerRowsOpti
     column: options.watermarkColumn,
     // Its newest values come from the target's and the source's `$partitions` only when both
     // are partitioned by it (for Iceberg, an identity partition of the target).
-    partitionColumn: partitionedBy.includes(options.watermarkColumn),
+    isPartitionColumn: partitionedBy.includes(options.watermarkColumn),
     sourceTableName: options.sourceTableName,
     columnType: options.watermarkType,
     initialValue: options.initialWatermark,
@@ -384,11 +406,11 @@ function generatedWatermark(options: AppendNewerRowsOptions | MergeNewerRowsOpti
  * order (https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html); Athena fails one
  * that lists them elsewhere with HIVE_COLUMN_ORDER_MISMATCH.
  */
-function checkPartitionColumnsLast(columns: string[], partitionedBy: string[]): void {
+function checkPartitionColumnsLast(scope: Construct, columns: string[], partitionedBy: string[]): void {
   const last = columns.slice(columns.length - partitionedBy.length);
   if (partitionedBy.length > columns.length || last.join('\u0000') !== partitionedBy.join('\u0000')) {
-    throw new PropError(
-      `appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., ${partitionedBy.join(', ')}] (got [${columns.join(', ')}])`,
+    fail(scope, 'InvalidColumns',
+      `queries (TargetQueries.appendNewerRows: columns) must end with the partition columns, in partitionedBy order: [..., ${partitionedBy.join(', ')}] (got [${columns.join(', ')}])`,
     );
   }
 }

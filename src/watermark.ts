@@ -60,9 +60,17 @@ export interface WatermarkOptions {
    * `$partitions` lists only the partitions registered in the Glue catalog. A source table that
    * uses partition projection has none there, so each execution first reads the source table's
    * definition and fails with `KeepDataUpToDate.PartitionProjectionSource` when it says
-   * `projection.enabled`: set `partitionColumn: false` for such a source, and the windows are
+   * `projection.enabled`: set `isPartitionColumn: false` for such a source, and the windows are
    * found from the column's values instead.
    *
+   * @default true
+   */
+  readonly isPartitionColumn?: boolean;
+
+  /**
+   * Whether `column` is a partition column of the source and the target tables.
+   *
+   * @deprecated use `isPartitionColumn`, which means the same: `{ column: 'dt', partitionColumn: false }` becomes `{ column: 'dt', isPartitionColumn: false }`
    * @default true
    */
   readonly partitionColumn?: boolean;
@@ -108,7 +116,7 @@ export interface WatermarkOptions {
   readonly lookbackPartitions?: number;
 
   /**
-   * The kind of table the target is. With `partitionColumn`, the newest value comes from the
+   * The kind of table the target is. With `isPartitionColumn`, the newest value comes from the
    * target's `$partitions` metadata and no data file is read: a Hive target's partition keys,
    * or the `partition` row of an Iceberg target, which must then have an identity partition on
    * `column`. Without it, the target is read with `max(column)`.

@@ -22,7 +22,7 @@ describe('with a watermark (by default)', () => {
   const states = definitionOf(stack).States;
   const lockTable = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
 
-  test('creates one lock table: on demand, its key the lock name, recoverable, deleted with the stack', () => {
+  test('creates one lock table: on demand, its key the lock name, recoverable, retained by default (removalPolicy)', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
@@ -31,7 +31,7 @@ describe('with a watermark (by default)', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
-      DeletionPolicy: 'Delete',
+      DeletionPolicy: 'Retain',
     });
   });
 
@@ -208,9 +208,9 @@ test('without a watermark: no lock table, no freshness metric or alarm', () => {
   expect(statementsWith(template, 'cloudwatch:PutMetricData')).toEqual([]);
 });
 
-test('with skipWhenRunning: false, no lock and no execution location, but the freshness alarm', () => {
+test('with singleWriter: false, no lock and no execution location, but the freshness alarm', () => {
   const stack = newStack();
-  new KeepDataUpToDate(stack, 'DailySales', props(stack, { skipWhenRunning: false }));
+  new KeepDataUpToDate(stack, 'DailySales', props(stack, { singleWriter: false }));
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::DynamoDB::Table', 0);
   expect(Object.keys(definitionOf(stack).States)).not.toContain('Use Execution Location');

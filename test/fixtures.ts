@@ -4,12 +4,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries, TargetStorage } from '../src';
 
 /** Statements that satisfy the construct's checks; what they do is beside the point. */
+export const CREATE_TARGET_QUERY = 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales';
 export const QUERIES = {
-  createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
-  updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
+  queries: TargetQueries.fromTemplates(CREATE_TARGET_QUERY, 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales'),
 };
 
 /** An instance with default props over one source location in an imported bucket. */
@@ -48,10 +48,10 @@ export function addCustomisedInstances(stack: Stack): void {
       { bucket: s3.Bucket.fromBucketAttributes(stack, 'SalesBucket', { bucketName: 'sales-raw', encryptionKey: dataKey }), prefix: 'sales/daily/' },
       { bucket: s3.Bucket.fromBucketName(stack, 'StoresBucket', 'reference-data') },
     ],
-    targetDataLocation: {
+    target: TargetStorage.s3({
       bucket: s3.Bucket.fromBucketAttributes(stack, 'LakeBucket', { bucketName: 'curated-lake', encryptionKey: dataKey }),
       prefix: 'curated/daily_sales/',
-    },
+    }),
     resultsEncryptionKey: resultsKey,
     resultsExpiration: Duration.days(7),
     bytesScannedCutoffPerQuery: Size.gibibytes(10),
@@ -76,9 +76,8 @@ export function addCustomisedInstances(stack: Stack): void {
     targetTableName: 'hourly_totals',
     sourceTableNames: ['sales'],
     sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'HourlySales', 'sales-raw'), prefix: 'sales/hourly/' }],
-    createTargetQuery: QUERIES.createTargetQuery,
-    updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}',
-    watermark: { column: 'dt' },
+    queries: TargetQueries.fromTemplates(CREATE_TARGET_QUERY,
+      'INSERT INTO {{targetTable}} SELECT * FROM sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}', { column: 'dt' }),
     schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
   });
 }
@@ -91,7 +90,7 @@ export function addHiveLookbackInstance(stack: Stack): KeepDataUpToDate {
     targetTableName: 'daily_sales',
     sourceTableNames: ['raw_sales'],
     sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
-    targetDataLocation: { bucket: lake, prefix: 'curated/' },
+    target: TargetStorage.s3({ bucket: lake, prefix: 'curated/' }),
     queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', lookbackPartitions: 1 }),
   });
 }
@@ -126,7 +125,7 @@ export function addMaintainedIcebergInstance(stack: Stack): KeepDataUpToDate {
     targetTableName: 'orders_merged',
     sourceTableNames: ['orders'],
     sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
-    targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'), prefix: 'merged/' },
+    target: TargetStorage.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'), prefix: 'merged/' }),
     queries: TargetQueries.mergeNewerRows({ sourceTableName: 'orders', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
   });
   construct.grantLakeFormationPermissions({ targetTableExists: true });

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries, TargetTableType, WatermarkColumnType } from '../src';
+import { AppendNewerRowsOptions, KeepDataUpToDate, KeepDataUpToDateProps, TableCompression, TableFormat, TargetQueries, TargetTableType, WatermarkColumnType } from '../src';
 import { definitionOf, newStack, watermarkProps } from './util';
 
 
@@ -32,7 +32,7 @@ describe('TargetQueries.appendNewerRows', () => {
       'SELECT "order_id", "amount", "dt" FROM "{{database}}"."raw_sales"',
       'WHERE "dt" > {{watermark}} AND "dt" <= {{windowEnd}}',
     ].join('\n'));
-    expect(queries.watermark).toEqual({ column: 'dt', partitionColumn: true, sourceTableName: 'raw_sales', initialValue: undefined, maxPartitionsPerQuery: undefined });
+    expect(queries.watermark).toEqual({ column: 'dt', isPartitionColumn: true, sourceTableName: 'raw_sales', initialValue: undefined, maxPartitionsPerQuery: undefined, columnType: undefined, lookbackPartitions: undefined });
   });
 
   test('ORC with ZSTD, every column, a non-partition watermark', () => {
@@ -46,14 +46,14 @@ describe('TargetQueries.appendNewerRows', () => {
     expect(queries.createTargetQuery).toContain("format = 'ORC',\n  orc_compression = 'ZSTD'");
     expect(queries.createTargetQuery).toContain("partitioned_by = ARRAY['region']");
     expect(queries.createTargetQuery).toContain('AS SELECT * FROM "{{database}}"."raw_events"');
-    expect(queries.watermark?.partitionColumn).toBe(false);
+    expect(queries.watermark?.isPartitionColumn).toBe(false);
   });
 });
 
 describe('watermark step', () => {
   test('reads the target watermark from partition metadata, then loads window by window until the source has no newer value', () => {
     const stack = newStack();
-    new KeepDataUpToDate(stack, 'DailySales', props(stack, { skipWhenRunning: false }));
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, { singleWriter: false }));
     const states = definitionOf(stack).States;
 
     // Get Target Table → (Create Target Table →) Get Source Table → Source Uses Partition Projection?
@@ -118,7 +118,7 @@ describe('watermark step', () => {
       queries: undefined,
       createTargetQuery: 'CREATE TABLE {{targetTable}} AS SELECT * FROM {{sourceTable}} WITH NO DATA',
       updateTargetQuery: 'INSERT INTO {{targetTable}} SELECT * FROM {{sourceTable}} WHERE ts <= {{windowEnd}} AND ts > {{watermark}}',
-      watermark: { column: 'ts', partitionColumn: false, initialValue: '2026-01-01 00:00:00', maxPartitionsPerQuery: 7 },
+      watermark: { column: 'ts', isPartitionColumn: false, initialValue: '2026-01-01 00:00:00', maxPartitionsPerQuery: 7 },
     }));
     const states = definitionOf(stack).States;
     expect(states['Update Target Table'].Parameters['QueryString.$']).toBe(
@@ -177,13 +177,16 @@ describe('watermark step', () => {
     }))).toThrow(`KeepDataUpToDate 'Stack/DailySales': queries (TargetQueries.appendNewerRows: initialWatermark) must be a ${columnType.toLowerCase()} value`);
   });
 
-  test('fails when appendNewerRows lists the partition columns anywhere but last, in order', () => {
-    expect(() => TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['dt', 'order_id', 'amount'] }))
-      .toThrow('appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., dt] (got [dt, order_id, amount])');
-    expect(() => TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', partitionedBy: ['dt', 'region'], columns: ['order_id', 'region', 'dt'] }))
-      .toThrow('appendNewerRows: columns must end with the partition columns, in partitionedBy order: [..., dt, region]');
-    expect(() => TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', partitionedBy: ['dt', 'region'], columns: ['order_id', 'dt', 'region'] }))
-      .not.toThrow();
+  test('fails when appendNewerRows lists the partition columns anywhere but last, in order, naming the construct', () => {
+    const build = (id: string, options: Partial<AppendNewerRowsOptions>) => {
+      const stack = newStack();
+      return () => new KeepDataUpToDate(stack, id, props(stack, { queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', ...options }) }));
+    };
+    expect(build('A', { columns: ['dt', 'order_id', 'amount'] }))
+      .toThrow("KeepDataUpToDate 'Stack/A': queries (TargetQueries.appendNewerRows: columns) must end with the partition columns, in partitionedBy order: [..., dt] (got [dt, order_id, amount]) (cdk-keep-data-up-to-date:InvalidColumns)");
+    expect(build('B', { partitionedBy: ['dt', 'region'], columns: ['order_id', 'region', 'dt'] }))
+      .toThrow('queries (TargetQueries.appendNewerRows: columns) must end with the partition columns, in partitionedBy order: [..., dt, region]');
+    expect(build('C', { partitionedBy: ['dt', 'region'], columns: ['order_id', 'dt', 'region'] })).not.toThrow();
   });
 
   test('a string watermark escapes quotes in its initial value, and braces in the statement survive States.Format', () => {
@@ -246,9 +249,9 @@ describe('watermark step', () => {
   test('fails when queries is combined with the statements it replaces, or when neither is given', () => {
     const stack = newStack();
     expect(() => new KeepDataUpToDate(stack, 'A', props(stack, { createTargetQuery: 'CREATE TABLE t AS SELECT 1' })))
-      .toThrow(/createTargetQuery cannot be combined with queries, which sets it/);
+      .toThrow(/createTargetQuery \(deprecated\) cannot be combined with queries, which sets it/);
     expect(() => new KeepDataUpToDate(stack, 'B', props(stack, { queries: undefined })))
-      .toThrow(/createTargetQuery and updateTargetQuery are required unless queries is set/);
+      .toThrow(/queries is required: .*\(cdk-keep-data-up-to-date:MissingQueries\)$/);
   });
 });
 
@@ -395,17 +398,23 @@ describe('late rows: TargetQueries.mergeNewerRows and lookback', () => {
   });
 
   test.each([
-    ['an empty key', { uniqueKey: [] }, /uniqueKey must name at least one column/],
-    ['a key column that is not copied', { uniqueKey: ['id'] }, /columns must include 'id'/],
-    ['a watermark column that is not copied', { watermarkColumn: 'ts' }, /columns must include 'ts'/],
-  ])('mergeNewerRows fails with %s', (_name, overrides, error) => {
-    expect(() => TargetQueries.mergeNewerRows({
+    ['an empty key', { uniqueKey: [] }, /uniqueKey\) must name at least one column/],
+    ['a key column that is not copied', { uniqueKey: ['id'] }, /columns\) must include 'id'/],
+    ['a watermark column that is not copied', { watermarkColumn: 'ts' }, /columns\) must include 'ts'/],
+  ])('mergeNewerRows fails with %s, naming the construct and the option', (_name, overrides, error) => {
+    const queries = TargetQueries.mergeNewerRows({
       sourceTableName: 'raw_sales',
       uniqueKey: ['order_id'],
       watermarkColumn: 'dt',
       columns: ['order_id', 'amount', 'dt'],
       ...overrides,
-    })).toThrow(error);
+    });
+    const build = () => {
+      const stack = newStack();
+      return new KeepDataUpToDate(stack, 'Orders', props(stack, { queries }));
+    };
+    expect(build).toThrow(error);
+    expect(build).toThrow(/^KeepDataUpToDate 'Stack\/Orders': queries \(TargetQueries.mergeNewerRows: (uniqueKey|columns)\).*\(cdk-keep-data-up-to-date:InvalidColumns\)$/);
   });
 
   test('with every column in the key, a match updates nothing', () => {

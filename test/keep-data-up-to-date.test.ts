@@ -3,24 +3,25 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries, TargetStorage } from '../src';
 import { definitionOf, newStack } from './util';
 
 const CREATE = "CREATE TABLE {{database}}.{{targetTable}} WITH (format = 'PARQUET', external_location = '{{targetLocation}}') AS SELECT * FROM {{database}}.{{sourceTable}}";
 const UPDATE = 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM {{database}}.raw_sales WHERE dt > (SELECT max(dt) FROM {{database}}.{{targetTable}})';
 
 
+/** The props of a small workflow; `createTargetQuery` and `updateTargetQuery` among the overrides replace the templates of its `queries`. */
 function minimalProps(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
+  const { createTargetQuery = CREATE, updateTargetQuery = UPDATE, ...rest } = overrides;
   const lake = (stack.node.tryFindChild('Lake') as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake');
   return {
     databaseName: 'analytics',
     targetTableName: 'daily_sales',
     sourceTableNames: ['raw_sales'],
-    createTargetQuery: CREATE,
-    updateTargetQuery: UPDATE,
-    targetDataLocation: { bucket: lake, prefix: 'curated/daily_sales/' },
+    queries: TargetQueries.fromTemplates(createTargetQuery, updateTargetQuery),
+    target: TargetStorage.s3({ bucket: lake, prefix: 'curated/daily_sales/' }),
     sourceDataLocations: [{ bucket: lake, prefix: 'raw/sales/' }],
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -30,7 +31,7 @@ describe('KeepDataUpToDate workflow', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
-    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { skipWhenRunning: false }));
+    new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { singleWriter: false }));
     // THEN
     const definition = definitionOf(stack);
     expect(definition.StartAt).toBe('Get Target Table');
@@ -216,7 +217,7 @@ describe('KeepDataUpToDate resources', () => {
 
   test('without a target location, keeps the target in a new bucket under <targetTable>/', () => {
     const stack = newStack();
-    const construct = new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { targetDataLocation: undefined }));
+    const construct = new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { target: undefined }));
     const bucketId = stack.getLogicalId(construct.targetDataLocation!.bucket.node.defaultChild as s3.CfnBucket);
     expect(construct.targetDataLocation!.prefix).toBe('daily_sales/');
     expect(definitionOf(stack).States['Create Target Table'].Parameters.QueryString)
@@ -285,10 +286,10 @@ describe('KeepDataUpToDate validation', () => {
     ['an empty sourceTableNames', { sourceTableNames: [] }, /sourceTableNames must name at least one table/],
     ['a repeated source table', { sourceTableNames: ['raw_sales', 'raw_sales'] }, /sourceTableNames names 'raw_sales' more than once/],
     ['the target among the sources', { sourceTableNames: ['daily_sales'] }, /sourceTableNames must not include the target table 'daily_sales'/],
-    ['an empty createTargetQuery', { createTargetQuery: '  ' }, /createTargetQuery must be an Athena SQL statement/],
-    ['an empty updateTargetQuery', { updateTargetQuery: '' }, /updateTargetQuery must be an Athena SQL statement/],
-    ['an unknown placeholder', { updateTargetQuery: 'INSERT INTO {{database}}.{{target_table}} SELECT 1' }, /updateTargetQuery uses unknown placeholder \{\{target_table\}\}; allowed: \{\{database\}\}, \{\{targetTable\}\}/],
-    ['{{sourceTable}} with several sources', { sourceTableNames: ['a', 'b'], createTargetQuery: 'CREATE TABLE x AS SELECT * FROM {{sourceTable}}' }, /createTargetQuery uses unknown placeholder \{\{sourceTable\}\}/],
+    ['an empty createTargetQuery', { createTargetQuery: '  ' }, /fromTemplates: createTargetQuery\) must be an Athena SQL statement/],
+    ['an empty updateTargetQuery', { updateTargetQuery: '' }, /fromTemplates: updateTargetQuery\) must be an Athena SQL statement/],
+    ['an unknown placeholder', { updateTargetQuery: 'INSERT INTO {{database}}.{{target_table}} SELECT 1' }, /fromTemplates: updateTargetQuery\) uses unknown placeholder \{\{target_table\}\}; allowed: \{\{database\}\}, \{\{targetTable\}\}/],
+    ['{{sourceTable}} with several sources', { sourceTableNames: ['a', 'b'], createTargetQuery: 'CREATE TABLE x AS SELECT * FROM {{sourceTable}}' }, /fromTemplates: createTargetQuery\) uses unknown placeholder \{\{sourceTable\}\}/],
     ['an invalid workGroupName', { workGroupName: 'my wg!' }, /workGroupName must be 1 to 128 letters, digits, '.', '_' or '-' \(got 'my wg!'\)/],
     ['a cutoff below 10 MB', { bytesScannedCutoffPerQuery: Size.mebibytes(1) }, /bytesScannedCutoffPerQuery must be at least 10 MB/],
     ['a results expiration under a day', { resultsExpiration: Duration.hours(2) }, /resultsExpiration must be at least one day/],
@@ -316,14 +317,14 @@ describe('KeepDataUpToDate validation', () => {
   test('fails when a prefix starts with a slash', () => {
     const stack = newStack();
     expect(() => new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, {
-      targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Other', 'other'), prefix: '/curated/' },
-    }))).toThrow(/targetDataLocation.prefix must be an S3 key prefix .*got '\/curated\/'/);
+      target: TargetStorage.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Other', 'other'), prefix: '/curated/' }),
+    }))).toThrow(/target \(TargetStorage.s3: prefix\) must be an S3 key prefix .*got '\/curated\/'.*\(cdk-keep-data-up-to-date:InvalidPrefix\)$/);
   });
 
   test('adds the trailing slash a prefix needs so that it cannot match a sibling prefix', () => {
     const stack = newStack();
     const construct = new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, {
-      targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Other', 'other'), prefix: 'curated/daily' },
+      target: TargetStorage.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Other', 'other'), prefix: 'curated/daily' }),
     }));
     expect(construct.targetDataLocation!.prefix).toBe('curated/daily/');
     expect(construct.createTargetQuery).toContain("external_location = 's3://other/curated/daily/'");
@@ -343,7 +344,7 @@ describe('KeepDataUpToDate advice', () => {
   test('warns when the create statement does not put the table at {{targetLocation}}', () => {
     const stack = newStack();
     new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { createTargetQuery: 'CREATE TABLE {{targetTable}} AS SELECT * FROM raw_sales' }));
-    Annotations.fromStack(stack).hasWarning('/Stack/DailySales', Match.stringLikeRegexp('createTargetQuery does not use \\{\\{targetLocation\\}\\}'));
+    Annotations.fromStack(stack).hasWarning('/Stack/DailySales', Match.stringLikeRegexp('^queries \\(TargetQueries.fromTemplates: createTargetQuery\\) does not use \\{\\{targetLocation\\}\\}'));
   });
 
   test('gives no such warning when it does', () => {

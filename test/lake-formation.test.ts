@@ -2,11 +2,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template, Annotations } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate, KeepDataUpToDateProps, LakeFormationPermissions, TargetQueries } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, LakeFormationPermissions, TargetQueries, TargetStorage } from '../src';
 
+const CREATE_TARGET_QUERY = 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales';
 const QUERIES = {
-  createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
-  updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
+  queries: TargetQueries.fromTemplates(CREATE_TARGET_QUERY, 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales'),
 };
 const PRINCIPAL_PERMISSIONS = 'AWS::LakeFormation::PrincipalPermissions';
 
@@ -78,7 +78,7 @@ describe('grantLakeFormationPermissions', () => {
       databaseName: 'analytics',
       targetTableName: 'daily_sales',
       sourceTableNames: ['sales'],
-      targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'curated-lake'), prefix: 'curated/daily_sales/' },
+      target: TargetStorage.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'curated-lake'), prefix: 'curated/daily_sales/' }),
       ...QUERIES,
     });
     // WHEN
@@ -135,7 +135,7 @@ describe('grantLakeFormationPermissions for an Iceberg target\'s table maintenan
     createTargetQuery: undefined,
     updateTargetQuery: undefined,
     queries: TargetQueries.mergeNewerRows({ sourceTableName: 'sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
-    targetDataLocation: { bucket: s3.Bucket.fromBucketName(new Stack(), 'Lake', 'lake'), prefix: 'daily_sales/' },
+    target: TargetStorage.s3({ bucket: s3.Bucket.fromBucketName(new Stack(), 'Lake', 'lake'), prefix: 'daily_sales/' }),
   });
   const maintenanceStatements = (stack: Stack, construct: KeepDataUpToDate) => {
     const policy = construct.maintenanceRole!.node.findChild('DefaultPolicy') as iam.Policy;

@@ -307,8 +307,8 @@ describe('the fault model', () => {
   const append = TargetQueries.appendNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, watermarkColumn: 'dt', columns: COLUMNS });
 
   test('a failed Hive INSERT leaves part of its files, and without an execution location the rerun makes them visible: rows twice', async () => {
-    // GIVEN the workflow without the lock and execution locations (skipWhenRunning: false)
-    const { app } = createExampleApp({ queries: append, skipWhenRunning: false });
+    // GIVEN the workflow without the lock and execution locations (singleWriter: false)
+    const { app } = createExampleApp({ queries: append, singleWriter: false });
     const machine = stateMachineOf(app.synth().stacks[0].template);
     const aws = await environment(3);
     expect((await aws.startExecution(machine)).status).toBe('SUCCEEDED');

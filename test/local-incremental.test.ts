@@ -32,7 +32,7 @@ let appendWithLookback: ResolvedStateMachine;
 beforeAll(() => {
   append = machineOf({ queries: appendNewerRows() });
   appendInChunksOf3 = machineOf({ queries: appendNewerRows(3) });
-  appendUnguarded = machineOf({ queries: appendNewerRows(), skipWhenRunning: false });
+  appendUnguarded = machineOf({ queries: appendNewerRows(), singleWriter: false });
   appendWithLookback = machineOf({ queries: appendNewerRows(100, 1) });
   merge = machineOf({
     queries: TargetQueries.mergeNewerRows({ sourceTableName: SAMPLE_SOURCE.tableName, uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: COLUMNS }),
@@ -156,7 +156,7 @@ describe('two executions at once', () => {
   });
 
   test('without the guard, the same overlap inserts every row twice', async () => {
-    // GIVEN the workflow with skipWhenRunning: false, and a first execution that is loading the target
+    // GIVEN the workflow with singleWriter: false, and a first execution that is loading the target
     const aws = await environment(5);
     const updating = slowFirstUpdate(aws);
     const first = aws.startExecution(appendUnguarded);

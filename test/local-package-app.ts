@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CREATE_TARGET_QUERY, UPDATE_TARGET_QUERY } from '../local/app';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, TargetStorage } from '../src';
 
 /** The daily totals the `Analytics/DailySales` workflow derives from `sales.orders`. */
 export const DAILY_SALES_CREATE = `CREATE TABLE {{database}}.{{targetTable}}
@@ -35,7 +35,7 @@ export function synthesizeAnalyticsApp(outdir: string, options: AnalyticsAppOpti
     createTargetQuery: DAILY_SALES_CREATE,
     updateTargetQuery: options.dailySalesUpdate ?? DAILY_SALES_UPDATE,
     sourceDataLocations: [{ bucket: dataLake, prefix: 'raw/orders/' }],
-    targetDataLocation: { bucket: dataLake, prefix: 'curated/daily_sales/' },
+    target: TargetStorage.s3({ bucket: dataLake, prefix: 'curated/daily_sales/' }),
   });
   new KeepDataUpToDate(stack, 'OrdersCurated', {
     databaseName: 'sales',
@@ -44,7 +44,7 @@ export function synthesizeAnalyticsApp(outdir: string, options: AnalyticsAppOpti
     createTargetQuery: CREATE_TARGET_QUERY,
     updateTargetQuery: UPDATE_TARGET_QUERY,
     sourceDataLocations: [{ bucket: dataLake, prefix: 'raw/orders/' }],
-    targetDataLocation: { bucket: dataLake, prefix: 'curated/orders/' },
+    target: TargetStorage.s3({ bucket: dataLake, prefix: 'curated/orders/' }),
   });
   app.synth();
 }

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ResolvedStateMachine, synthesizeStateMachine } from '../local/definition';
 import { LocalAws } from '../local/local-aws';
 import { createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
-import { KeepDataUpToDateProps, KeepDataUpToDate, TargetQueries, WatermarkColumnType } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries, TargetStorage, WatermarkColumnType } from '../src';
 
 /*
  * Watermark columns of every type Athena compares them as: the workflow writes each window's
@@ -44,7 +44,7 @@ function workflow(props: Pick<KeepDataUpToDateProps, 'sourceTableNames' | 'targe
     databaseName: DATABASE,
     ...props,
     sourceDataLocations: [{ bucket: lake, prefix: 'typed/' }],
-    targetDataLocation: { bucket: lake, prefix: `curated/${props.targetTableName}/` },
+    target: TargetStorage.s3({ bucket: lake, prefix: `curated/${props.targetTableName}/` }),
   });
   return synthesizeStateMachine(app);
 }
@@ -125,7 +125,7 @@ describe('a source that uses partition projection', () => {
         `CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = '{{targetLocation}}', partitioned_by = ARRAY['d'])
           AS SELECT order_id, amount, d FROM {{database}}.{{sourceTable}} WITH NO DATA`,
         'INSERT INTO {{database}}.{{targetTable}} SELECT order_id, amount, d FROM {{database}}.{{sourceTable}} WHERE d > {{watermark}} AND d <= {{windowEnd}}',
-        { column: 'd', columnType: WatermarkColumnType.DATE, partitionColumn: false },
+        { column: 'd', columnType: WatermarkColumnType.DATE, isPartitionColumn: false },
       ),
     });
     const run = await aws.startExecution(machine);
@@ -153,7 +153,7 @@ test('a MERGE gets its bounds as literals: a value with quotes cannot change the
       ) AS s ON t.id = s.id
       WHEN MATCHED THEN UPDATE SET label = s.label
       WHEN NOT MATCHED THEN INSERT (id, label) VALUES (s.id, s.label)`,
-      { column: 'label', partitionColumn: false, targetTableType: undefined, maxPartitionsPerQuery: 1 },
+      { column: 'label', isPartitionColumn: false, targetTableType: undefined, maxPartitionsPerQuery: 1 },
     ),
   });
 

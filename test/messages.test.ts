@@ -15,6 +15,11 @@ const UPDATE = 'INSERT INTO {{database}}.{{targetTable}} SELECT order_id, dt FRO
 
 /** A workflow with the two statements above and no watermark. */
 function props(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
+  return watermarkProps(stack, { queries: TargetQueries.fromTemplates(CREATE, UPDATE), ...overrides });
+}
+
+/** The same workflow through the deprecated statement props, whose errors name those props. */
+function deprecatedProps(stack: Stack, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
   return watermarkProps(stack, { queries: undefined, createTargetQuery: CREATE, updateTargetQuery: UPDATE, ...overrides });
 }
 
@@ -31,9 +36,9 @@ describe('synth-time errors', () => {
     ['a watermark option', { watermark: { column: 'dt', maxPartitionsPerQuery: 101 }, updateTargetQuery: 'INSERT INTO t SELECT 1 WHERE dt > {{watermark}} AND dt <= {{windowEnd}}' },
       "KeepDataUpToDate 'Stack/DailySales': watermark.maxPartitionsPerQuery must be a whole number from 1 to 100"],
     ['an unknown placeholder', { updateTargetQuery: 'INSERT INTO {{table}} SELECT 1' }, "KeepDataUpToDate 'Stack/DailySales': updateTargetQuery uses unknown placeholder {{table}}"],
-  ])('name the prop: %s', (_what, overrides, message) => {
+  ])('name the prop, deprecated ones too: %s', (_what, overrides, message) => {
     const stack = newStack();
-    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, overrides as Partial<KeepDataUpToDateProps>))).toThrow(message);
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', deprecatedProps(stack, overrides as Partial<KeepDataUpToDateProps>))).toThrow(message);
   });
 
   test.each([
@@ -47,7 +52,7 @@ describe('synth-time errors', () => {
       "KeepDataUpToDate 'Stack/DailySales': queries (TargetQueries.mergeNewerRows: maxPartitionsPerQuery) must be a whole number from 1 to 100, Athena's limit (got 500)"],
   ])('inside queries, name the option the user wrote: %s', (_what, queries, message) => {
     const stack = newStack();
-    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, { createTargetQuery: undefined, updateTargetQuery: undefined, queries })))
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', props(stack, { queries })))
       .toThrow(message);
   });
 
@@ -69,21 +74,21 @@ describe('synth-time warnings for unsafe combinations', () => {
     expect(warningsOf(stack)).toEqual([]);
   });
 
-  test('a schedule with skipWhenRunning: false warns that overlapping executions insert rows twice, and the warning can be acknowledged', () => {
+  test('a schedule with singleWriter: false warns that overlapping executions insert rows twice, and the warning can be acknowledged', () => {
     const stack = newStack();
-    new KeepDataUpToDate(stack, 'DailySales', props(stack, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), skipWhenRunning: false }));
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), singleWriter: false }));
     Annotations.fromStack(stack).hasWarning('/Stack/DailySales',
-      Match.stringLikeRegexp('^schedule starts executions by itself while skipWhenRunning is false: .* inserted twice.*\\[ack: cdk-keep-data-up-to-date:scheduleWithoutGuard\\]$'));
+      Match.stringLikeRegexp('^schedule starts executions by itself while singleWriter is false: .* inserted twice.*\\[ack: cdk-keep-data-up-to-date:scheduleWithoutGuard\\]$'));
 
     const acknowledged = newStack();
-    const quiet = new KeepDataUpToDate(acknowledged, 'DailySales', props(acknowledged, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), skipWhenRunning: false }));
+    const quiet = new KeepDataUpToDate(acknowledged, 'DailySales', props(acknowledged, { schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)), singleWriter: false }));
     CoreAnnotations.of(quiet).acknowledgeWarning('cdk-keep-data-up-to-date:scheduleWithoutGuard', 'each execution is idempotent');
     expect(warningsOf(acknowledged)).toEqual([]);
   });
 
-  test('without a schedule, skipWhenRunning: false warns of nothing', () => {
+  test('without a schedule, singleWriter: false warns of nothing', () => {
     const stack = newStack();
-    new KeepDataUpToDate(stack, 'DailySales', props(stack, { skipWhenRunning: false }));
+    new KeepDataUpToDate(stack, 'DailySales', props(stack, { singleWriter: false }));
     expect(warningsOf(stack)).toEqual([]);
   });
 
@@ -91,15 +96,13 @@ describe('synth-time warnings for unsafe combinations', () => {
     const stack = newStack();
     new KeepDataUpToDate(stack, 'DailySales', props(stack, { workGroupName: 'analysts', resultsBucket: s3.Bucket.fromBucketName(stack, 'Results', 'my-results') }));
     Annotations.fromStack(stack).hasWarning('/Stack/DailySales',
-      Match.stringLikeRegexp("^createTargetQuery sets external_location, and Athena fails such a CTAS in a workgroup that enforces its result location.*workgroup 'analysts'"));
+      Match.stringLikeRegexp("^The create statement sets external_location, and Athena fails such a CTAS in a workgroup that enforces its result location.*workgroup 'analysts'"));
   });
 
   test('a lookback with a template that is not a MERGE names the option inside queries', () => {
     const stack = newStack();
     new KeepDataUpToDate(stack, 'DailySales', props(stack, {
-      createTargetQuery: undefined,
-      updateTargetQuery: undefined,
-      queries: TargetQueries.fromTemplates(CREATE, 'INSERT INTO t SELECT 1 WHERE x > {{watermark}} AND x <= {{windowEnd}}', { column: 'x', partitionColumn: false, lookbackPartitions: 2 }),
+      queries: TargetQueries.fromTemplates(CREATE, 'INSERT INTO t SELECT 1 WHERE x > {{watermark}} AND x <= {{windowEnd}}', { column: 'x', isPartitionColumn: false, lookbackPartitions: 2 }),
     }));
     Annotations.fromStack(stack).hasWarning('/Stack/DailySales',
       Match.stringLikeRegexp('^queries \\(TargetQueries.fromTemplates: watermark.lookbackPartitions\\) loads the target\'s 2 newest partitions again'));

@@ -4,11 +4,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { KeepDataUpToDate, KeepDataUpToDateProps } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 
+const CREATE_TARGET_QUERY = 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales';
 const QUERIES = {
-  createTargetQuery: 'CREATE TABLE {{database}}.{{targetTable}} WITH (external_location = \'{{targetLocation}}\') AS SELECT * FROM sales',
-  updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales',
+  queries: TargetQueries.fromTemplates(CREATE_TARGET_QUERY, 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM sales'),
 };
 
 function synth(props: Partial<KeepDataUpToDateProps> = {}, extend?: (stack: Stack) => Partial<KeepDataUpToDateProps>) {

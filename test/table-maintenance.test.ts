@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries, TargetStorage } from '../src';
 import { definitionOf, newStack } from './util';
 
 const ACCOUNT = '111122223333';
@@ -22,7 +22,7 @@ function icebergTarget(stack: Stack, props: Partial<KeepDataUpToDateProps> = {})
     targetTableName: 'daily_sales',
     sourceTableNames: ['raw_sales'],
     sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-sales'), prefix: 'sales/' }],
-    targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'lake'), prefix: 'daily_sales/' },
+    target: TargetStorage.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'lake'), prefix: 'daily_sales/' }),
     queries: merge(),
     ...props,
   });

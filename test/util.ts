@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { KeepDataUpToDateProps, TargetQueries } from '../src';
+import { KeepDataUpToDateProps, TargetQueries, TargetStorage } from '../src';
 
 /** A stack in a fixed account and region, so ARNs in the template are concrete. */
 export function newStack(): Stack {
@@ -32,7 +32,7 @@ export function watermarkProps(stack: Stack, overrides: Partial<KeepDataUpToDate
     targetTableName: 'daily_sales',
     sourceTableNames: ['raw_sales'],
     queries: TargetQueries.appendNewerRows({ sourceTableName: 'raw_sales', watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'] }),
-    targetDataLocation: { bucket: lake, prefix: 'curated/' },
+    target: TargetStorage.s3({ bucket: lake, prefix: 'curated/' }),
     sourceDataLocations: [{ bucket: lake, prefix: 'raw/' }],
     ...overrides,
   };

@@ -2,8 +2,8 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
-import { PropError } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from './errors';
 import { quoteIdentifier } from './sql';
 import { TargetTableRef, targetValues } from './target-values';
 
@@ -100,10 +100,10 @@ export function grantPutFreshnessMetric(role: iam.IRole): void {
  * (PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60", and Period ×
  * EvaluationPeriods "can't be more than 604,800 seconds").
  */
-export function validateMaxStaleness(maxStaleness: Duration): void {
+export function validateMaxStaleness(scope: IConstruct, maxStaleness: Duration): void {
   const seconds = maxStaleness.toSeconds();
   if (Token.isUnresolved(seconds)) return;
   if (seconds < 60 || seconds % 60 !== 0 || seconds > 604800) {
-    throw new PropError(`maxStaleness must be a whole number of minutes from 1 minute to 7 days, as a CloudWatch alarm period (got ${maxStaleness.toHumanString()})`);
+    fail(scope, 'InvalidDuration', `maxStaleness must be a whole number of minutes from 1 minute to 7 days, as a CloudWatch alarm period (got ${maxStaleness.toHumanString()})`);
   }
 }

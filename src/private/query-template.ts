@@ -1,6 +1,7 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { PropError } from './errors';
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]*)\s*\}\}/g;
 
@@ -13,23 +14,23 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.]*)\s*\}\}/g;
  * `{{name}}`, for `runtimeQuery` to fill in during each execution; every one of them must be used:
  * an update without its window bounds would load rows twice.
  */
-export function renderQuery(prop: string, template: string, values: Record<string, string>, runtime: string[] = []): string {
+export function renderQuery(scope: IConstruct, prop: string, template: string, values: Record<string, string>, runtime: string[] = []): string {
   if (Token.isUnresolved(template) && !template.includes('{{') && runtime.length === 0) return template;
   if (template.trim() === '') {
-    throw new PropError(`${prop} must be an Athena SQL statement (got an empty string)`);
+    fail(scope, 'InvalidQueryTemplate', `${prop} must be an Athena SQL statement (got an empty string)`);
   }
   const unknown = [...template.matchAll(PLACEHOLDER)]
     .map((match) => match[1])
     .filter((name) => !(name in values) && !runtime.includes(name));
   if (unknown.length > 0) {
     const allowed = [...Object.keys(values), ...runtime].map((name) => `{{${name}}}`).join(', ');
-    throw new PropError(
+    fail(scope, 'InvalidQueryTemplate', 
       `${prop} uses unknown placeholder${unknown.length > 1 ? 's' : ''} ${[...new Set(unknown)].map((name) => `{{${name}}}`).join(', ')}; allowed: ${allowed}`,
     );
   }
   const missing = runtime.filter((name) => ![...template.matchAll(PLACEHOLDER)].some((match) => match[1] === name));
   if (missing.length > 0) {
-    throw new PropError(
+    fail(scope, 'InvalidQueryTemplate', 
       `${prop} must use ${missing.map((name) => `{{${name}}}`).join(' and ')} with a watermark, e.g. WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`,
     );
   }

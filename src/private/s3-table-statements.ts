@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { PropError } from './errors';
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
 import { WatermarkColumnType } from '../watermark';
 
 /**
@@ -34,32 +35,42 @@ const WATERMARK_COLUMN_TYPES: Record<WatermarkColumnType, RegExp> = {
  * (https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html); the names are checked
  * here, so the quotes only keep a reserved word such as `date` from failing.
  */
+export function checkS3TableColumns(
+  scope: IConstruct,
+  name: (option: string) => string,
+  columns: string[],
+  columnTypes: { [column: string]: string },
+  partitionedBy: string[],
+): void {
+  for (const column of columns) {
+    if (!COLUMN_NAME.test(column)) {
+      fail(scope, 'InvalidName', `${name('columns')} must be lower-case letters, digits and underscores, as S3 Tables requires (got '${column}')`);
+    }
+    const type = columnTypes[column];
+    if (type === undefined) {
+      fail(scope, 'InvalidColumns', `${name('columnTypes')} must give the type of column '${column}'`);
+    }
+    if (!Token.isUnresolved(type) && !validColumnType(type)) {
+      fail(scope, 'InvalidColumns', `${name('columnTypes')}['${column}'] must be one of boolean, int, bigint, float, double, decimal(P,S), string, binary, date, timestamp (got '${type}')`);
+    }
+  }
+  const extra = Object.keys(columnTypes).find((column) => !columns.includes(column));
+  if (extra !== undefined) {
+    fail(scope, 'InvalidColumns', `${name('columnTypes')} names '${extra}', which is not in columns`);
+  }
+  const missing = partitionedBy.find((column) => !columns.includes(column));
+  if (missing !== undefined) {
+    fail(scope, 'InvalidColumns', `${name('partitionedBy')} names '${missing}', which is not in columns`);
+  }
+}
+
+/** The statement that creates an S3 table, for columns `checkS3TableColumns` accepted. */
 export function s3TableCreateStatement(
   columns: string[],
   columnTypes: { [column: string]: string },
   partitionedBy: string[],
   compression: string,
 ): string {
-  for (const column of columns) {
-    if (!COLUMN_NAME.test(column)) {
-      throw new PropError(`mergeNewerRowsIntoS3Table: columns must be lower-case letters, digits and underscores, as S3 Tables requires (got '${column}')`);
-    }
-    const type = columnTypes[column];
-    if (type === undefined) {
-      throw new PropError(`mergeNewerRowsIntoS3Table: columnTypes must give the type of column '${column}'`);
-    }
-    if (!Token.isUnresolved(type) && !validColumnType(type)) {
-      throw new PropError(`mergeNewerRowsIntoS3Table: columnTypes['${column}'] must be one of boolean, int, bigint, float, double, decimal(P,S), string, binary, date, timestamp (got '${type}')`);
-    }
-  }
-  const extra = Object.keys(columnTypes).find((column) => !columns.includes(column));
-  if (extra !== undefined) {
-    throw new PropError(`mergeNewerRowsIntoS3Table: columnTypes names '${extra}', which is not in columns`);
-  }
-  const missing = partitionedBy.find((column) => !columns.includes(column));
-  if (missing !== undefined) {
-    throw new PropError(`mergeNewerRowsIntoS3Table: partitionedBy names '${missing}', which is not in columns`);
-  }
   return [
     'CREATE TABLE {{targetTable}} (',
     columns.map((column) => `  \`${column}\` ${columnTypes[column].replace(/\s+/g, '')}`).join(',\n'),
@@ -70,7 +81,7 @@ export function s3TableCreateStatement(
 }
 
 /** The watermark column's declared type fits `watermarkType`, so that its bounds compare. */
-export function checkWatermarkColumnType(options: {
+export function checkWatermarkColumnType(scope: IConstruct, name: (option: string) => string, options: {
   readonly watermarkColumn: string;
   readonly watermarkType?: WatermarkColumnType;
   readonly columnTypes: { [column: string]: string };
@@ -78,7 +89,7 @@ export function checkWatermarkColumnType(options: {
   const watermarkType = options.watermarkType ?? WatermarkColumnType.STRING;
   const type = options.columnTypes[options.watermarkColumn];
   if (type !== undefined && !Token.isUnresolved(type) && !WATERMARK_COLUMN_TYPES[watermarkType].test(type)) {
-    throw new PropError(`mergeNewerRowsIntoS3Table: watermarkType ${watermarkType} does not fit columnTypes['${options.watermarkColumn}'] '${type}'`);
+    fail(scope, 'InvalidWatermarkType', `${name('watermarkType')} ${watermarkType} does not fit ${name('columnTypes')}['${options.watermarkColumn}'] '${type}'`);
   }
 }
 

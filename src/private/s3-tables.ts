@@ -1,7 +1,7 @@
 import { ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { PropError } from './errors';
+import { fail } from './errors';
 import { acknowledgeS3TablesTableWildcard } from './nag-acknowledgements';
 import { validateGlueName } from './validation';
 import { S3TablesTarget } from '../s3-tables-target';
@@ -29,14 +29,14 @@ const TABLE_BUCKET_ARN = /^arn:[a-z-]+:s3tables:[a-z0-9-]+:\d{12}:bucket\/([a-z0
 
 /** The names of an S3 Tables target; the bucket's name is read from its ARN, which may be a token. */
 export function resolveS3TablesTarget(scope: IConstruct, target: S3TablesTarget): ResolvedS3TablesTarget {
-  validateGlueName('queries (TargetQueries.mergeNewerRowsIntoS3Table: namespace)', target.namespace);
+  validateGlueName(scope, 'target (TargetStorage.s3Table: namespace)', target.namespace);
   let tableBucketName: string;
   if (Token.isUnresolved(target.tableBucketArn)) {
     tableBucketName = Fn.select(1, Fn.split('/', target.tableBucketArn));
   } else {
     const match = TABLE_BUCKET_ARN.exec(target.tableBucketArn);
     if (!match) {
-      throw new PropError(`queries (TargetQueries.mergeNewerRowsIntoS3Table: tableBucketArn) must be a table bucket ARN, arn:<partition>:s3tables:<region>:<account>:bucket/<name> (got '${target.tableBucketArn}')`);
+      fail(scope, 'InvalidTableBucketArn', `target (TargetStorage.s3Table: tableBucketArn) must be a table bucket ARN, arn:<partition>:s3tables:<region>:<account>:bucket/<name> (got '${target.tableBucketArn}')`);
     }
     tableBucketName = match[1];
   }
@@ -123,32 +123,4 @@ export function grantS3TablesTarget(scope: IConstruct, role: iam.IRole, target: 
     actions: ['athena:GetDataCatalog'],
     resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: target.catalogName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
   }));
-}
-
-/** The props an S3 Tables target cannot take, each refused with the reason. */
-export function checkS3TablesProps(props: {
-  readonly targetDataLocation?: unknown;
-  readonly resultsEncryptionKey?: unknown;
-  readonly icebergMaintenance?: boolean;
-  readonly snapshotRetention?: unknown;
-}): void {
-  const method = 'TargetQueries.mergeNewerRowsIntoS3Table';
-  if (props.targetDataLocation !== undefined) {
-    throw new PropError(`targetDataLocation cannot be combined with an S3 Tables target (${method}): S3 Tables places the table's data itself`);
-  }
-  // "In workgroups with SSE-KMS, CSE-KMS encryption enabled, you can't run write operations like
-  // INSERT, UPDATE, DELETE, or MERGE on S3 Tables"
-  // (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html).
-  if (props.resultsEncryptionKey !== undefined) {
-    throw new PropError(`resultsEncryptionKey cannot be combined with an S3 Tables target (${method}): the workgroup would encrypt results with SSE-KMS, and Athena runs no INSERT or MERGE on S3 Tables in such a workgroup. Leave resultsEncryptionKey unset (SSE-S3)`);
-  }
-  // Table buckets run compaction, snapshot management and unreferenced-file removal themselves
-  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-maintenance.html); Glue's
-  // table optimizers are for tables in general purpose buckets.
-  if (props.icebergMaintenance === true) {
-    throw new PropError(`icebergMaintenance turns on AWS Glue's table optimizers, and an S3 Tables target (${method}) is maintained by S3 itself: leave icebergMaintenance unset`);
-  }
-  if (props.snapshotRetention !== undefined) {
-    throw new PropError(`snapshotRetention configures the Glue table optimizers, and an S3 Tables target (${method}) is maintained by S3 itself: set the table bucket's snapshot management instead`);
-  }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -7,6 +7,8 @@ export interface SecureBucketProps {
   readonly serverAccessLogsBucket?: s3.IBucket;
   /** Objects expire this long after they are written. @default - never */
   readonly expiration?: Duration;
+  /** RETAIN, or DESTROY, which also empties the bucket first (an S3 bucket with objects cannot be deleted). */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** A bucket with the settings every bucket this library creates shares: encrypted, SSL only, private. */
@@ -18,6 +20,8 @@ export function createSecureBucket(scope: Construct, id: string, props: SecureBu
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     serverAccessLogsBucket: props.serverAccessLogsBucket,
     serverAccessLogsPrefix: props.serverAccessLogsBucket ? `${id}/` : undefined,
+    removalPolicy: props.removalPolicy,
+    autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     lifecycleRules: props.expiration
       ? [{ expiration: props.expiration, abortIncompleteMultipartUploadAfter: Duration.days(1) }]
       : [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],

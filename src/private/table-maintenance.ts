@@ -2,8 +2,8 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
-import { PropError } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from './errors';
 import { glueTableArns } from './glue-arns';
 import { acknowledgeMaintenanceWildcards } from './nag-acknowledgements';
 import { DataLocation } from '../data-location';
@@ -58,28 +58,28 @@ export interface MaintenanceChoice {
  * (https://docs.aws.amazon.com/glue/latest/dg/table-optimizers.html), so it cannot be asked
  * for a Hive target.
  */
-export function resolveMaintenance(choice: MaintenanceChoice): { snapshotRetentionDays: number } | undefined {
+export function resolveMaintenance(scope: IConstruct, choice: MaintenanceChoice): { snapshotRetentionDays: number } | undefined {
   const iceberg = choice.watermark?.targetTableType === TargetTableType.ICEBERG;
   if (choice.icebergMaintenance === true && !iceberg) {
-    throw new PropError('icebergMaintenance turns on the Glue table optimizers, which take Iceberg tables only: use TargetQueries.mergeNewerRows, or a watermark with targetTableType ICEBERG');
+    fail(scope, 'UnsupportedTargetStorage', 'icebergMaintenance turns on the Glue table optimizers, which take Iceberg tables only: use TargetQueries.mergeNewerRows, or a watermark with targetTableType ICEBERG');
   }
   const maintained = iceberg && choice.icebergMaintenance !== false;
   if (!maintained) {
     if (choice.snapshotRetention !== undefined) {
-      throw new PropError('snapshotRetention configures the maintenance of an Iceberg target; it needs an Iceberg target with icebergMaintenance left on');
+      fail(scope, 'ConflictingProps', 'snapshotRetention configures the maintenance of an Iceberg target; it needs an Iceberg target with icebergMaintenance left on');
     }
     return undefined;
   }
-  return { snapshotRetentionDays: snapshotRetentionDays(choice.snapshotRetention) };
+  return { snapshotRetentionDays: snapshotRetentionDays(scope, choice.snapshotRetention) };
 }
 
-/** A whole number of days from 1, or a `PropError` naming `snapshotRetention`. */
-export function snapshotRetentionDays(retention: Duration | undefined): number {
+/** A whole number of days from 1, or an error naming `snapshotRetention`. */
+export function snapshotRetentionDays(scope: IConstruct, retention: Duration | undefined): number {
   const value = retention ?? DEFAULT_SNAPSHOT_RETENTION;
   if (Token.isUnresolved(value.toSeconds())) return value.toDays();
   const days = value.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1) {
-    throw new PropError(`snapshotRetention must be a whole number of days, 1 or more (got ${value.toHumanString()})`);
+    fail(scope, 'InvalidDuration', `snapshotRetention must be a whole number of days, 1 or more (got ${value.toHumanString()})`);
   }
   return days;
 }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { WatermarkColumnType } from '../watermark';
-import { PropError } from './errors';
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
 
 /** Glue database and table names that Athena can query: lower-case letters, digits and underscores. */
 const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
@@ -8,20 +9,20 @@ const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
 const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 
 /** Fails when a resolved Glue database or table name is not one Athena can use. */
-export function validateGlueName(prop: string, value: string): void {
+export function validateGlueName(scope: IConstruct, prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
   if (!GLUE_NAME.test(value)) {
-    throw new PropError(
+    fail(scope, 'InvalidName', 
       `${prop} must be 1 to 255 lower-case letters, digits or underscores, as Glue and Athena require (got '${value}')`,
     );
   }
 }
 
 /** Fails when a resolved Athena workgroup name is not valid. */
-export function validateWorkGroupName(prop: string, value: string): void {
+export function validateWorkGroupName(scope: IConstruct, prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
   if (!WORKGROUP_NAME.test(value)) {
-    throw new PropError(
+    fail(scope, 'InvalidName', 
       `${prop} must be 1 to 128 letters, digits, '.', '_' or '-' (got '${value}')`,
     );
   }
@@ -31,10 +32,10 @@ export function validateWorkGroupName(prop: string, value: string): void {
  * Normalizes an S3 key prefix: empty means the whole bucket; otherwise it must not start with
  * '/' and gets a trailing '/' so that `prefix*` cannot match a sibling such as `sales_old/`.
  */
-export function normalizePrefix(prop: string, value: string | undefined): string {
+export function normalizePrefix(scope: IConstruct, prop: string, value: string | undefined): string {
   if (value === undefined || value === '' || Token.isUnresolved(value)) return value ?? '';
   if (value.startsWith('/') || value.includes('//') || value.includes('*')) {
-    throw new PropError(
+    fail(scope, 'InvalidPrefix', 
       `${prop} must be an S3 key prefix such as 'sales/daily/', without a leading '/', '//' or '*' (got '${value}')`,
     );
   }
@@ -42,14 +43,14 @@ export function normalizePrefix(prop: string, value: string | undefined): string
 }
 
 /** Fails when a list that must name something is empty or names a value twice. */
-export function validateNonEmptyUnique(prop: string, values: string[]): void {
+export function validateNonEmptyUnique(scope: IConstruct, prop: string, values: string[]): void {
   if (values.length === 0) {
-    throw new PropError(`${prop} must name at least one table`);
+    fail(scope, 'InvalidSourceTables', `${prop} must name at least one table`);
   }
   const seen = new Set<string>();
   for (const value of values) {
     if (!Token.isUnresolved(value) && seen.has(value)) {
-      throw new PropError(`${prop} names '${value}' more than once`);
+      fail(scope, 'InvalidSourceTables', `${prop} names '${value}' more than once`);
     }
     seen.add(value);
   }
@@ -64,13 +65,13 @@ const WATERMARK_VALUE: Record<WatermarkColumnType, { pattern: RegExp; example: s
 };
 
 /** Fails when a watermark value does not fit its column's type. */
-export function validateWatermarkValue(prop: string, type: WatermarkColumnType, value: string): void {
+export function validateWatermarkValue(scope: IConstruct, prop: string, type: WatermarkColumnType, value: string): void {
   if (Token.isUnresolved(value)) return;
   const { pattern, example } = WATERMARK_VALUE[type];
   const calendar = type === WatermarkColumnType.DATE || type === WatermarkColumnType.TIMESTAMP;
   const valid = pattern.test(value) && (!calendar || isCalendarDate(value.slice(0, 10)));
   if (!valid) {
-    throw new PropError(`${prop} must be a ${type.toLowerCase()} value such as ${example} for a ${type} watermark column (got '${value}')`);
+    fail(scope, 'InvalidWatermarkValue', `${prop} must be a ${type.toLowerCase()} value such as ${example} for a ${type} watermark column (got '${value}')`);
   }
 }
 
