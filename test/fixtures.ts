@@ -105,9 +105,8 @@ export function addS3TablesInstance(stack: Stack, overrides: Partial<KeepDataUpT
     targetTableName: 'orders_latest',
     sourceTableNames: ['orders'],
     sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
-    queries: TargetQueries.mergeNewerRowsIntoS3Table({
-      tableBucketArn: `arn:aws:s3tables:${stack.region}:${stack.account}:bucket/analytics-tables`,
-      namespace: 'sales',
+    target: TargetStorage.s3Table({ tableBucketArn: `arn:aws:s3tables:${stack.region}:${stack.account}:bucket/analytics-tables`, namespace: 'sales' }),
+    queries: TargetQueries.mergeNewerRows({
       sourceTableName: 'orders',
       uniqueKey: ['order_id'],
       watermarkColumn: 'dt',

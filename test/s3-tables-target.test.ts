@@ -3,16 +3,14 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3tables from 'aws-cdk-lib/aws-s3tables';
-import { KeepDataUpToDate, KeepDataUpToDateProps, MergeNewerRowsIntoS3TableOptions, TargetQueries, WatermarkColumnType } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, MergeNewerRowsOptions, S3TablesTarget, TargetQueries, TargetStorage, WatermarkColumnType } from '../src';
 import { definitionOf, newStack } from './util';
 
 const TABLE_BUCKET_ARN = 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-tables';
 
-/** `mergeNewerRowsIntoS3Table` on `analytics.orders`, keyed on `order_id`, into namespace `sales`, with the overrides. */
-function s3TableQueries(overrides: Partial<MergeNewerRowsIntoS3TableOptions> = {}): TargetQueries {
-  return TargetQueries.mergeNewerRowsIntoS3Table({
-    tableBucketArn: TABLE_BUCKET_ARN,
-    namespace: 'sales',
+/** `mergeNewerRows` on `analytics.orders`, keyed on `order_id`, with the columns' types an S3 table needs, and the overrides. */
+function s3TableQueries(overrides: Partial<MergeNewerRowsOptions> = {}): TargetQueries {
+  return TargetQueries.mergeNewerRows({
     sourceTableName: 'orders',
     uniqueKey: ['order_id'],
     watermarkColumn: 'dt',
@@ -23,27 +21,30 @@ function s3TableQueries(overrides: Partial<MergeNewerRowsIntoS3TableOptions> = {
   });
 }
 
-function s3TableProps(stack: ReturnType<typeof newStack>, overrides: Partial<KeepDataUpToDateProps> = {}): KeepDataUpToDateProps {
+/** A workflow whose target is `orders_latest` in namespace `sales` of the table bucket `analytics-tables`. */
+function s3TableProps(stack: ReturnType<typeof newStack>, overrides: Partial<KeepDataUpToDateProps> = {}, table: Partial<S3TablesTarget> = {}): KeepDataUpToDateProps {
   return {
     databaseName: 'analytics',
     targetTableName: 'orders_latest',
     sourceTableNames: ['orders'],
     sourceDataLocations: [{ bucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-data'), prefix: 'orders/' }],
     queries: s3TableQueries(),
+    target: TargetStorage.s3Table({ tableBucketArn: TABLE_BUCKET_ARN, namespace: 'sales', ...table }),
     ...overrides,
   };
 }
 
 const glueArn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:glue:eu-west-1:111122223333:${resource}`]] });
 
-describe('TargetQueries.mergeNewerRowsIntoS3Table', () => {
+describe('TargetQueries.mergeNewerRows into TargetStorage.s3Table', () => {
   test('creates the table with its columns and types, partitioned, with no location, and merges into the catalog-qualified table', () => {
     // WHEN
-    const queries = s3TableQueries();
+    const stack = newStack();
+    const construct = new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack));
 
     // THEN
-    expect(queries.createTargetQuery).toBe([
-      'CREATE TABLE {{targetTable}} (',
+    expect(construct.createTargetQuery).toBe([
+      'CREATE TABLE orders_latest (',
       '  `order_id` bigint,',
       '  `amount` decimal(10,2),',
       '  `date` string,',
@@ -52,23 +53,37 @@ describe('TargetQueries.mergeNewerRowsIntoS3Table', () => {
       'PARTITIONED BY (`dt`)',
       "TBLPROPERTIES ('table_type' = 'ICEBERG', 'format' = 'PARQUET', 'write_compression' = 'SNAPPY')",
     ].join('\n'));
-    expect(queries.createTargetQuery).not.toMatch(/LOCATION/i);
-    expect(queries.updateTargetQuery.split('\n')[0]).toBe('MERGE INTO "{{targetCatalog}}"."{{targetNamespace}}"."{{targetTable}}" AS t');
-    expect(queries.updateTargetQuery).toContain('FROM "{{database}}"."orders"');
-    expect(queries.s3TablesTarget).toEqual({ tableBucketArn: TABLE_BUCKET_ARN, namespace: 'sales' });
-    expect(queries.watermark).toMatchObject({ column: 'dt', targetTableType: 'ICEBERG', lookbackPartitions: 1 });
+    expect(construct.createTargetQuery).not.toMatch(/LOCATION/i);
+    expect(construct.updateTargetQuery.split('\n')[0]).toBe('MERGE INTO "s3tablescatalog/analytics-tables"."sales"."orders_latest" AS t');
+    expect(construct.updateTargetQuery).toContain('FROM "analytics"."orders"');
+    expect(construct.targetDataLocation).toBeUndefined();
   });
 
   test.each([
-    [{ columnTypes: { order_id: 'bigint', amount: 'decimal(10,2)', date: 'string' } }, /columnTypes must give the type of column 'dt'/],
-    [{ columnTypes: { order_id: 'varchar(10)', amount: 'double', date: 'string', dt: 'date' } }, /columnTypes\['order_id'\] must be one of boolean, int, bigint/],
-    [{ columnTypes: { order_id: 'tinyint', amount: 'double', date: 'string', dt: 'date' } }, /columnTypes\['order_id'\] must be one of/],
-    [{ columnTypes: { order_id: 'bigint', amount: 'decimal(40,2)', date: 'string', dt: 'date' } }, /columnTypes\['amount'\] must be one of/],
-    [{ columnTypes: { order_id: 'bigint', amount: 'double', date: 'string', dt: 'date', extra: 'int' } }, /columnTypes names 'extra', which is not in columns/],
-    [{ columnTypes: { order_id: 'bigint', amount: 'double', date: 'string', dt: 'string' } }, /watermarkType DATE does not fit columnTypes\['dt'\] 'string'/],
-    [{ columns: ['Order_Id', 'dt'], uniqueKey: ['Order_Id'], columnTypes: { Order_Id: 'bigint', dt: 'date' } }, /columns must be lower-case letters, digits and underscores/],
+    [{ columnTypes: { order_id: 'bigint', amount: 'decimal(10,2)', date: 'string' } }, /columnTypes\) must give the type of column 'dt'/],
+    [{ columnTypes: { order_id: 'varchar(10)', amount: 'double', date: 'string', dt: 'date' } }, /columnTypes\)\['order_id'\] must be one of boolean, int, bigint/],
+    [{ columnTypes: { order_id: 'tinyint', amount: 'double', date: 'string', dt: 'date' } }, /columnTypes\)\['order_id'\] must be one of/],
+    [{ columnTypes: { order_id: 'bigint', amount: 'decimal(40,2)', date: 'string', dt: 'date' } }, /columnTypes\)\['amount'\] must be one of/],
+    [{ columnTypes: { order_id: 'bigint', amount: 'double', date: 'string', dt: 'date', extra: 'int' } }, /columnTypes\) names 'extra', which is not in columns/],
+    [{ columnTypes: { order_id: 'bigint', amount: 'double', date: 'string', dt: 'string' } }, /watermarkType\) DATE does not fit .*columnTypes\)\['dt'\] 'string'.*\(cdk-keep-data-up-to-date:InvalidWatermarkType\)$/],
+    [{ columns: ['Order_Id', 'dt'], uniqueKey: ['Order_Id'], columnTypes: { Order_Id: 'bigint', dt: 'date' } }, /columns\) must be lower-case letters, digits and underscores/],
+    [{ columnTypes: undefined }, /^KeepDataUpToDate 'Stack\/Orders': queries \(TargetQueries.mergeNewerRows: columnTypes\) must give the type of each column: an S3 table \(TargetStorage.s3Table\) is created with CREATE TABLE/],
   ])('fails when the columns or their types are not what CREATE TABLE takes (%#)', (overrides, message) => {
-    expect(() => s3TableQueries(overrides as Partial<MergeNewerRowsIntoS3TableOptions>)).toThrow(message);
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, { queries: s3TableQueries(overrides as Partial<MergeNewerRowsOptions>) }))).toThrow(message);
+  });
+
+  test('fails when appendNewerRows would write a Hive table into it, naming both choices', () => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, {
+      queries: TargetQueries.appendNewerRows({ sourceTableName: 'orders', watermarkColumn: 'dt' }),
+    }))).toThrow(/^KeepDataUpToDate 'Stack\/Orders': queries \(TargetQueries.appendNewerRows\) writes a Hive table, which target \(TargetStorage.s3Table\) cannot hold.*\(cdk-keep-data-up-to-date:UnsupportedTargetStorage\)$/);
+  });
+
+  test('fails when columnTypes is given for an Iceberg table in S3, whose types come from the source', () => {
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, { target: TargetStorage.s3() })))
+      .toThrow(/queries \(TargetQueries.mergeNewerRows: columnTypes\) types the columns of an S3 table.*\(cdk-keep-data-up-to-date:ConflictingProps\)$/);
   });
 });
 
@@ -159,7 +174,7 @@ describe('a KeepDataUpToDate with an S3 Tables target', () => {
     const bucket = new s3tables.CfnTableBucket(stack, 'Tables', { tableBucketName: 'analytics-tables' });
 
     // WHEN
-    new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, { queries: s3TableQueries({ tableBucketArn: bucket.attrTableBucketArn }) }));
+    new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, {}, { tableBucketArn: bucket.attrTableBucketArn }));
 
     // THEN
     const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
@@ -175,12 +190,12 @@ describe('a KeepDataUpToDate with an S3 Tables target', () => {
 
   test.each<[string, (stack: ReturnType<typeof newStack>) => Partial<KeepDataUpToDateProps>, RegExp]>([
     ['resultsEncryptionKey is set (the workgroup would encrypt with SSE-KMS)', (stack) => ({ resultsEncryptionKey: new kms.Key(stack, 'Key') }),
-      /KeepDataUpToDate 'Stack\/Orders': resultsEncryptionKey cannot be combined with an S3 Tables target \(TargetQueries.mergeNewerRowsIntoS3Table\): the workgroup would encrypt results with SSE-KMS/],
-    ['icebergMaintenance is true', () => ({ icebergMaintenance: true }), /icebergMaintenance turns on AWS Glue's table optimizers, and an S3 Tables target .* is maintained by S3 itself/],
+      /KeepDataUpToDate 'Stack\/Orders': resultsEncryptionKey cannot be combined with target \(TargetStorage.s3Table\): the workgroup would encrypt results with SSE-KMS/],
+    ['icebergMaintenance is true', () => ({ icebergMaintenance: true }), /icebergMaintenance turns on AWS Glue's table optimizers, and target \(TargetStorage.s3Table\) is maintained by S3 itself/],
     ['snapshotRetention is set', () => ({ snapshotRetention: Duration.days(3) }), /snapshotRetention configures the Glue table optimizers/],
-    ['targetDataLocation is set', (stack) => ({ targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'lake') } }), /targetDataLocation cannot be combined with an S3 Tables target/],
-    ['the table bucket ARN is not one', () => ({ queries: s3TableQueries({ tableBucketArn: 'arn:aws:s3:::analytics-tables' }) }), /tableBucketArn\) must be a table bucket ARN/],
-    ['the namespace has capitals', () => ({ queries: s3TableQueries({ namespace: 'Sales' }) }), /namespace\) must be 1 to 255 lower-case letters/],
+    ['targetDataLocation is set', (stack) => ({ targetDataLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'lake') } }), /target and targetDataLocation \(deprecated\) each say where the target lives: set target only/],
+    ['the table bucket ARN is not one', () => ({ target: TargetStorage.s3Table({ tableBucketArn: 'arn:aws:s3:::analytics-tables', namespace: 'sales' }) }), /target \(TargetStorage.s3Table: tableBucketArn\) must be a table bucket ARN.*\(cdk-keep-data-up-to-date:InvalidTableBucketArn\)$/],
+    ['the namespace has capitals', () => ({ target: TargetStorage.s3Table({ tableBucketArn: TABLE_BUCKET_ARN, namespace: 'Sales' }) }), /target \(TargetStorage.s3Table: namespace\) must be 1 to 255 lower-case letters/],
   ])('fails when %s', (_name, overrides, message) => {
     const stack = newStack();
     expect(() => new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, overrides(stack)))).toThrow(message);
@@ -207,8 +222,8 @@ describe('a KeepDataUpToDate with an S3 Tables target', () => {
   });
 
   test.each([
-    [{ targetTableExists: true }, /targetTableExists cannot be combined with an S3 Tables target/],
-    [{ targetLocationRegistered: true }, /targetLocationRegistered cannot be combined with an S3 Tables target/],
+    [{ targetTableExists: true }, /targetTableExists cannot be combined with an S3 table target \(TargetStorage.s3Table\)/],
+    [{ targetLocationRegistered: true }, /targetLocationRegistered cannot be combined with an S3 table target \(TargetStorage.s3Table\)/],
   ])('refuses Lake Formation grants on the target (%j): a CloudFormation grant cannot name its catalog', (options, message) => {
     const stack = newStack();
     const construct = new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack));
