@@ -156,6 +156,67 @@ describe('the maintenance role of a maintained Iceberg target', () => {
   });
 });
 
+describe.each([
+  {
+    name: 'a Hive target in S3',
+    build: addHiveLookbackInstance,
+    instance: 'DailySales',
+    allowed: [
+      ['glue:GetTable', 'table/analytics/daily_sales'],
+      ['glue:GetPartitions', 'table/analytics/daily_sales'],
+      ['glue:GetDatabase', 'database/analytics'],
+      ['s3:GetObject', 'arn:aws:s3:::my-lake/curated/executions/1/dt=2026-01-01/part-0.parquet'],
+      ['s3:ListBucket', 'arn:aws:s3:::my-lake'],
+    ],
+    denied: [
+      ['s3:PutObject', 'arn:aws:s3:::my-lake/curated/dt=2026-01-01/part-0.parquet'],
+      ['s3:GetObject', 'arn:aws:s3:::my-lake/raw/dt=2026-01-01/part-0.parquet'],
+      ['glue:GetTable', 'table/analytics/raw_sales'],
+      ['glue:UpdateTable', 'table/analytics/daily_sales'],
+    ],
+  },
+  {
+    name: 'an S3 table',
+    build: addS3TablesInstance,
+    instance: 'Orders',
+    allowed: [
+      ['glue:GetTable', 'table/s3tablescatalog/analytics-tables/sales/orders_latest'],
+      ['s3tables:GetTableData', 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-tables/table/0a1b2c3d', { 's3tables:namespace': 'sales', 's3tables:tableName': 'orders_latest' }],
+    ],
+    denied: [
+      ['s3tables:PutTableData', 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-tables/table/0a1b2c3d', { 's3tables:namespace': 'sales', 's3tables:tableName': 'orders_latest' }],
+      ['s3tables:GetTableData', 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-tables/table/9f8e7d6c', { 's3tables:namespace': 'sales', 's3tables:tableName': 'customers' }],
+      ['glue:GetTable', 'table/s3tablescatalog/analytics-tables/sales/customers'],
+    ],
+  },
+])('a reader granted grantReadTargetTable on $name', ({ build, instance, allowed, denied }) => {
+  // GIVEN a role of the user's, granted read access to the target table
+  const { stack, synth } = synthesize((scope) => {
+    build(scope);
+    const reader = new iam.Role(scope, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    (scope.node.findChild(instance) as KeepDataUpToDate).grantReadTargetTable(reader);
+  });
+  const documents = policyDocuments(synth);
+  const role = stack.getLogicalId((stack.node.findChild('Reader') as iam.Role).node.defaultChild as iam.CfnRole);
+  const policies = rolePolicies(documents, role);
+  const arn = (resource: string) => (resource.startsWith('arn:') ? resource : `arn:aws:glue:${stack.region}:${stack.account}:${resource}`);
+  const decide = async ([action, resource, context]: any[]) => `${action} on ${arn(resource)}: ${await simulate(synth, policies, { role, action, resource: arn(resource), context })}`;
+
+  test('names only actions, resource types and condition keys of the service authorization reference', async () => {
+    expect((await checkAgainstReference(documents)).problems).toEqual([]);
+  });
+
+  test('allows reading the target\'s catalog entry and data', async () => {
+    const decisions = await Promise.all(allowed.map(decide));
+    expect(decisions).toEqual(allowed.map(([action, resource]) => `${action} on ${arn(resource as string)}: Allowed`));
+  });
+
+  test('denies writing the target, and reading any other table or the sources', async () => {
+    const decisions = await Promise.all(denied.map(decide));
+    expect(decisions).toEqual(denied.map(([action, resource]) => `${action} on ${arn(resource as string)}: ImplicitlyDenied`));
+  });
+});
+
 describe('the reference check', () => {
   function problemsOf(statements: iam.PolicyStatement[]) {
     const { synth } = synthesize((stack) => {
