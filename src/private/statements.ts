@@ -4,7 +4,7 @@ import { ResolvedProps } from './resolved-props';
 import { ResolvedS3TablesTarget } from './s3-tables';
 import { resolveMaintenance } from './table-maintenance';
 import { resolveWatermark } from './watermark-resolution';
-import { ResolvedWatermark } from './workflow';
+import { ResolvedWatermark } from './watermark-types';
 
 /** The statements the workflow runs, placeholders substituted, and what follows from them. */
 export interface Statements {

@@ -230,3 +230,15 @@ export function enableMaintenance(scope: Construct, props: EnableMaintenanceProp
   }));
   return getMaintenance;
 }
+
+/** **Get Maintenance** and what follows from it (see `enableMaintenance`), then `next`. */
+export class TableMaintenance extends sfn.StateMachineFragment {
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+
+  constructor(scope: Construct, id: string, props: EnableMaintenanceProps & { readonly next: sfn.IChainable }) {
+    super(scope, id);
+    this.startState = enableMaintenance(this, props, props.next).startState;
+    this.endStates = props.next.endStates;
+  }
+}

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { typedLiteral } from './sql';
 import { validateGlueName, validateWatermarkValue } from './validation';
-import { ResolvedWatermark } from './workflow';
+import { ResolvedWatermark } from './watermark-types';
 import { TargetTableType, WatermarkColumnType, WatermarkOptions } from '../watermark';
 
 /** Where a watermark starts when the target is empty and no initial value is set: the lowest value of its type. */

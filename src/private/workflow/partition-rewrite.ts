@@ -2,8 +2,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { runtimeQuery } from './query-template';
-import { quoteIdentifier } from './sql';
+import { runtimeQuery } from '../query-template';
+import { QueryStates } from './query-states';
+import { quoteIdentifier } from '../sql';
 
 export interface PartitionRewriteProps {
   readonly databaseName: string;
@@ -15,10 +16,8 @@ export interface PartitionRewriteProps {
   readonly targetBucket: s3.IBucket;
   /** The target's key prefix, ending in '/' (or empty). */
   readonly targetPrefix: string;
-  /** Starts a query and waits for it, with the workflow's retry policy. */
-  readonly query: (id: string, sql: string, comment: string, resultPath: string) => sfn.TaskStateBase;
-  /** Reads a query's first rows, with the workflow's retry policy. */
-  readonly readResult: (id: string, queryPath: string, resultPath: string, maxResults: number) => sfn.TaskStateBase;
+  /** Makes the query states, with the workflow's retry policy. */
+  readonly queries: QueryStates;
 }
 
 /**
@@ -30,15 +29,27 @@ export interface PartitionRewriteProps {
  * and deleted, a page of keys at a time, until it is empty. If the execution fails between the delete
  * and the insert, the next one finds the partition empty but registered, and rewrites it again.
  */
-export function partitionRewrite(scope: Construct, props: PartitionRewriteProps): sfn.Chain {
+export class PartitionRewrite extends sfn.StateMachineFragment {
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+
+  constructor(scope: Construct, id: string, props: PartitionRewriteProps) {
+    super(scope, id);
+    const chain = emptyPartitions(this, props);
+    this.startState = chain.startState;
+    this.endStates = chain.endStates;
+  }
+}
+
+function emptyPartitions(scope: Construct, props: PartitionRewriteProps): sfn.Chain {
   const column = quoteIdentifier(props.column);
   // The bound is a literal of the column's type, so that the partitions compare as values.
-  const find = props.query('Find Partitions To Rewrite', runtimeQuery(
+  const find = props.queries.query(scope, 'Find Partitions To Rewrite', runtimeQuery(
     `SELECT CAST(${column} AS varchar) AS v FROM ${quoteIdentifier(props.databaseName)}.${quoteIdentifier(`${props.targetTableName}$partitions`)}`
     + ` WHERE ${column} > {{watermark}} ORDER BY ${column}`, { watermark: '$.watermark.literal' }),
   `Lists the target's ${props.partitions} newest partitions, which are rewritten`, '$.rewriteQuery');
   // One header row, then at most `partitions` values.
-  const read = props.readResult('Read Partitions To Rewrite', '$.rewriteQuery', '$.rewriteResult', props.partitions + 1);
+  const read = props.queries.readResult(scope, 'Read Partitions To Rewrite', '$.rewriteQuery', '$.rewriteResult', props.partitions + 1);
 
   const list = new tasks.CallAwsService(scope, 'List Partition Objects', {
     service: 's3',

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeLockHolderDescription } from './nag-acknowledgements';
+import { acknowledgeLockHolderDescription } from '../nag-acknowledgements';
 
 /** The one item of the lock table that says which execution loads the target. */
 const LOCK_KEY = { LockName: tasks.DynamoAttributeValue.fromString('load') };
@@ -125,4 +125,46 @@ export function executionLock(scope: Construct, props: ExecutionLockProps): sfn.
   return new sfn.Choice(scope, 'Scheduled Start?')
     .when(sfn.Condition.isPresent('$.scheduledTime'), recordSchedule)
     .otherwise(acquire);
+}
+
+export interface ExecutionGuardProps {
+  /** The state machine's own ARN, whose running executions the guard lists. */
+  readonly stateMachineArn: string;
+  /** With a watermark, the lock each loading execution takes (see `executionLock`). */
+  readonly lock?: Omit<ExecutionLockProps, 'load'>;
+  /** What an execution that is alone (and holds the lock) does. */
+  readonly load: sfn.IChainable;
+}
+
+/**
+ * **List Running Executions**: an execution that finds another one running ends at once, in
+ * **Skip: Another Execution Is Running**, having loaded nothing; the others take the lock, when
+ * there is one, and load.
+ */
+export class ExecutionGuard extends sfn.StateMachineFragment {
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+
+  constructor(scope: Construct, id: string, props: ExecutionGuardProps) {
+    super(scope, id);
+    const guarded = props.lock ? executionLock(this, { ...props.lock, load: props.load }) : props.load;
+    const listRunning = new tasks.CallAwsService(this, 'List Running Executions', {
+      comment: 'Is another execution of this workflow loading the target right now?',
+      service: 'sfn',
+      action: 'listExecutions',
+      iamAction: 'states:ListExecutions',
+      iamResources: [props.stateMachineArn],
+      parameters: { StateMachineArn: sfn.JsonPath.stateMachineId, StatusFilter: 'RUNNING', MaxResults: 2 },
+      resultSelector: { count: sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.Executions')) },
+      resultPath: '$.runningExecutions',
+    });
+    const skip = new sfn.Succeed(this, 'Skip: Another Execution Is Running', {
+      comment: 'Two executions loading at once could insert the same rows twice; the running one loads everything',
+    });
+    listRunning.next(new sfn.Choice(this, 'Another Execution Running?')
+      .when(sfn.Condition.numberGreaterThan('$.runningExecutions.count', 1), skip)
+      .otherwise(guarded));
+    this.startState = listRunning;
+    this.endStates = props.load.endStates;
+  }
 }
