@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3tables from 'aws-cdk-lib/aws-s3tables';
 import { Construct } from 'constructs';
-import { DataLocation, KeepDataUpToDate, TargetQueries, TargetTableType } from '../../src';
+import { DataLocation, KeepDataUpToDate, TargetQueries, TargetStorage, TargetTableType } from '../../src';
 
 /** One row of the source table. */
 export interface Order {
@@ -158,7 +158,7 @@ export interface KeepDataStackProps extends StackProps {
 
   /**
    * The target is an Iceberg table in a namespace of an S3 table bucket the stack creates,
-   * merged from the source orders one day at a time (`TargetQueries.mergeNewerRowsIntoS3Table`).
+   * merged from the source orders one day at a time (`TargetQueries.mergeNewerRows` into `TargetStorage.s3Table`).
    * The account must have integrated table buckets with the Glue Data Catalog.
    *
    * @default false
@@ -266,15 +266,14 @@ export class KeepDataStack extends Stack {
         databaseName: props.databaseName,
         sourceTableNames: [SOURCE_TABLE_NAME],
         targetTableName: S3_TABLES_TARGET_TABLE_NAME,
-        queries: TargetQueries.mergeNewerRowsIntoS3Table({
-          tableBucketArn: this.tableBucket.attrTableBucketArn,
-          namespace: S3_TABLES_NAMESPACE,
+        target: TargetStorage.s3Table({ tableBucketArn: this.tableBucket.attrTableBucketArn, namespace: S3_TABLES_NAMESPACE }),
+        queries: TargetQueries.mergeNewerRows({
           sourceTableName: SOURCE_TABLE_NAME,
           uniqueKey: ['order_id'],
           watermarkColumn: 'dt',
           columns: ['order_id', 'customer', 'amount', 'dt'],
           columnTypes: { order_id: 'string', customer: 'string', amount: 'decimal(10,2)', dt: 'string' },
-          maxPartitionsPerQuery: props.maxDaysPerQuery,
+          maxWatermarkValuesPerQuery: props.maxDaysPerQuery,
         }),
         sourceDataLocations: [this.sourceDataLocation],
         resultsBucket: this.resultsBucket,
@@ -290,21 +289,14 @@ export class KeepDataStack extends Stack {
       databaseName: props.databaseName,
       sourceTableNames: [SOURCE_TABLE_NAME],
       targetTableName: TARGET_TABLE_NAME,
-      ...(props.maxDaysPerQuery === undefined
-        ? { createTargetQuery: props.existingWorkGroup ? CREATE_ICEBERG_TARGET_QUERY : CREATE_TARGET_QUERY, updateTargetQuery: UPDATE_TARGET_QUERY }
+      queries: props.maxDaysPerQuery === undefined
+        ? TargetQueries.fromTemplates(props.existingWorkGroup ? CREATE_ICEBERG_TARGET_QUERY : CREATE_TARGET_QUERY, UPDATE_TARGET_QUERY)
         : props.icebergSummary
-          ? {
-            createTargetQuery: CREATE_EMPTY_ICEBERG_TARGET_QUERY,
-            updateTargetQuery: WINDOW_MERGE_TARGET_QUERY,
-            watermark: { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery, targetTableType: TargetTableType.ICEBERG, lookbackPartitions: 1 },
-          }
-          : {
-            createTargetQuery: CREATE_EMPTY_TARGET_QUERY,
-            updateTargetQuery: WINDOW_UPDATE_TARGET_QUERY,
-            watermark: { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery },
-          }),
+          ? TargetQueries.fromTemplates(CREATE_EMPTY_ICEBERG_TARGET_QUERY, WINDOW_MERGE_TARGET_QUERY,
+            { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery, targetTableType: TargetTableType.ICEBERG, lookbackPartitions: 1 })
+          : TargetQueries.fromTemplates(CREATE_EMPTY_TARGET_QUERY, WINDOW_UPDATE_TARGET_QUERY, { column: 'dt', maxPartitionsPerQuery: props.maxDaysPerQuery }),
       sourceDataLocations: [this.sourceDataLocation],
-      targetDataLocation: this.targetDataLocation,
+      target: TargetStorage.s3(this.targetDataLocation),
       resultsBucket: this.resultsBucket,
       resultsPrefix: this.resultsPrefix,
       workGroupName: this.workGroup?.ref,
