@@ -1,21 +1,20 @@
 import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DataLocation } from './data-location';
 import { KeepDataUpToDateProps } from './keep-data-up-to-date-props';
 import { LakeFormationGrantOptions, LakeFormationPermissions } from './lake-formation';
+import { createFailedExecutionsAlarm, createFreshnessAlarm } from './private/alarms';
 import { fail } from './private/errors';
-import { freshnessMetric, grantPutFreshnessMetric } from './private/freshness';
+import { freshnessMetric } from './private/freshness';
 import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { grantQueryPermissions } from './private/permissions';
 import { createResultsStorage, createWorkGroup, ResultsStorage, useExistingWorkGroup } from './private/query-storage';
@@ -88,7 +87,7 @@ export class KeepDataUpToDate extends Construct {
     super(scope, id);
 
     this.props = resolveProps(this, props);
-    this.s3Table = this.props.target.s3Table && resolveS3TablesTarget(this, this.props.target.s3Table);
+    this.s3Table = this.props.target.s3TablesTarget && resolveS3TablesTarget(this, this.props.target.s3TablesTarget);
     this.targetDataLocation = this.s3Table ? undefined : this.locateTarget();
     const results = createResultsStorage(this, this.props);
     this.resultsBucket = results.bucket;
@@ -108,8 +107,8 @@ export class KeepDataUpToDate extends Construct {
     this.maintenanceRole = this.statements.maintenance && this.createMaintenanceRole();
     this.stateMachine = this.createStateMachine(results);
     this.describeForLocalRuns();
-    this.failedExecutionsAlarm = this.createFailedExecutionsAlarm();
-    this.freshnessAlarm = this.statements.watermark && this.createFreshnessAlarm();
+    this.failedExecutionsAlarm = createFailedExecutionsAlarm(this, this.metricFailed({ period: Duration.minutes(5) }), this.props);
+    this.freshnessAlarm = this.statements.watermark && createFreshnessAlarm(this, this.metricSourceValuesNotLoaded(), this.role, this.props);
     this.schedule = this.props.schedule && this.createSchedule(this.props.schedule);
     acknowledgeNagFindings(this);
   }
@@ -355,34 +354,6 @@ export class KeepDataUpToDate extends Construct {
     });
   }
 
-  /**
-   * The freshness alarm: it goes off when the lowest value of `metricSourceValuesNotLoaded` over
-   * `maxStaleness` is above 0, or no execution published one (a stopped schedule stalls the target too).
-   */
-  private createFreshnessAlarm(): cloudwatch.Alarm {
-    const { databaseName, targetTableName, maxStaleness } = this.props;
-    grantPutFreshnessMetric(this.role);
-    const alarm = this.metricSourceValuesNotLoaded().createAlarm(this, 'FreshnessAlarm', {
-      alarmDescription: `${databaseName}.${targetTableName} has lagged behind its source for longer than ${maxStaleness.toHumanString()}`,
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    return notifyTopic(alarm, this.props.alarmTopic);
-  }
-
-  private createFailedExecutionsAlarm(): cloudwatch.Alarm {
-    const alarm = this.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `An execution of the workflow that keeps ${this.props.databaseName}.${this.props.targetTableName} up to date failed`,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    return notifyTopic(alarm, this.props.alarmTopic);
-  }
-
   private createSchedule(schedule: scheduler.ScheduleExpression): scheduler.Schedule {
     return new scheduler.Schedule(this, 'Schedule', {
       description: `Starts the workflow that keeps ${this.props.databaseName}.${this.props.targetTableName} up to date`,
@@ -400,10 +371,4 @@ export class KeepDataUpToDate extends Construct {
 /** A data location's `s3://` URI, ending in `/`. */
 function locationUri(location: DataLocation): string {
   return `s3://${location.bucket.bucketName}/${location.prefix ?? ''}`;
-}
-
-/** Has an alarm notify the user's topic, when there is one. */
-function notifyTopic(alarm: cloudwatch.Alarm, topic: sns.ITopic | undefined): cloudwatch.Alarm {
-  if (topic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-  return alarm;
 }

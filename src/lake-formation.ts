@@ -170,7 +170,8 @@ export class LakeFormationPermissions extends Construct {
   }
 
   /** One grant to `principalArn` (the workflow's role unless given), made once whatever the number of calls. */
-  private grant(grantId: string, resource: lakeformation.CfnPrincipalPermissions.ResourceProperty, permissions: string[], principalArn?: string): void {
+  private grant(grantId: string, resource: lakeformation.CfnPrincipalPermissions.ResourceProperty, permissions: string[],
+    principalArn?: string): void {
     if (this.node.tryFindChild(grantId)) return;
     this.principalPermissions.push(new lakeformation.CfnPrincipalPermissions(this, grantId, {
       catalog: this.catalogId,

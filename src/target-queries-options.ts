@@ -190,9 +190,4 @@ export interface MergeNewerRowsOptions {
  *
  * @deprecated use `MergeNewerRowsOptions` with `columnTypes`, and the table bucket as `target: TargetStorage.s3Table({ tableBucketArn, namespace })`
  */
-export interface MergeNewerRowsIntoS3TableOptions extends MergeNewerRowsOptions, S3TablesTarget {
-  /**
-   * The Athena type of each column in `columns` (see `MergeNewerRowsOptions.columnTypes`).
-   */
-  readonly columnTypes: { [column: string]: string };
-}
+export interface MergeNewerRowsIntoS3TableOptions extends MergeNewerRowsOptions, S3TablesTarget {}

@@ -1,14 +1,15 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CODE_PREFIX, deprecated, fail } from './private/errors';
+import { appendCreateStatement, checkMergeColumns, checkPartitionColumnsLast, generatedWatermark, GLUE_TABLE, icebergCreateStatement, mergeStatement, mergeWatermark, partitionColumns, S3_TABLE, selectList } from './private/generated-statements';
 import { renderQuery } from './private/query-template';
 import { checkS3TableColumns, checkWatermarkColumnType, s3TableCreateStatement } from './private/s3-table-statements';
 import { quoteIdentifier } from './private/sql';
 import { resolveWatermark } from './private/watermark-resolution';
 import { S3TablesTarget } from './s3-tables-target';
-import { AppendNewerRowsOptions, MergeNewerRowsIntoS3TableOptions, MergeNewerRowsOptions, TableCompression, TableFormat } from './target-queries-options';
+import { AppendNewerRowsOptions, MergeNewerRowsIntoS3TableOptions, MergeNewerRowsOptions, TableCompression } from './target-queries-options';
 import { TargetStorage } from './target-storage';
-import { TargetTableType, WatermarkOptions } from './watermark';
+import { WatermarkOptions } from './watermark';
 
 /**
  * What `TargetQueries.bind` is given by the construct that runs the statements.
@@ -146,13 +147,18 @@ interface Templates {
  * Validates the watermark, warns of what deploys but is unsafe, and substitutes the placeholders;
  * `name` says how an error or warning names a field.
  */
-function bindTemplates(scope: Construct, options: TargetQueriesBindOptions, templates: Templates, name: (field: string) => string): TargetQueriesConfig {
+function bindTemplates(
+  scope: Construct,
+  options: TargetQueriesBindOptions,
+  templates: Templates,
+  name: (field: string) => string,
+): TargetQueriesConfig {
   const watermark = templates.watermark;
   const resolved = watermark && resolveWatermark(scope, watermark, options.sourceTableNames, name);
   if (watermark?.partitionColumn !== undefined) deprecated(scope, 'WatermarkOptions#partitionColumn', 'isPartitionColumn');
   const warn = (id: string, message: string) => Annotations.of(scope).addWarningV2(`${CODE_PREFIX}:${id}`, message);
   // An S3 table's data is placed by S3 Tables: it has no location to name (athena-rules.md rule 18).
-  if (!options.target.s3Table && !Token.isUnresolved(templates.createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(templates.createTargetQuery)) {
+  if (!options.target.s3TablesTarget && !Token.isUnresolved(templates.createTargetQuery) && !/\{\{\s*targetLocation\s*\}\}/.test(templates.createTargetQuery)) {
     warn('createWithoutTargetLocation',
       `${name('createTargetQuery')} does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.`);
   }
@@ -227,7 +233,7 @@ class AppendQueries extends TargetQueries {
 
   public bind(scope: Construct, options: TargetQueriesBindOptions): TargetQueriesConfig {
     const name = optionNamer('appendNewerRows');
-    if (options.target.s3Table) {
+    if (options.target.s3TablesTarget) {
       fail(scope, 'UnsupportedTargetStorage', 'queries (TargetQueries.appendNewerRows) writes a Hive table, which target (TargetStorage.s3Table) cannot hold: an S3 table bucket holds Iceberg tables only. Use TargetQueries.mergeNewerRows with columnTypes, or TargetStorage.s3()');
     }
     if (this.options.columns) checkPartitionColumnsLast(scope, this.options.columns, partitionColumns(this.options));
@@ -262,9 +268,13 @@ class MergeQueries extends TargetQueries {
     });
     checkMergeColumns(scope, name, this.options);
     if (this.options.maxPartitionsPerQuery !== undefined) deprecated(scope, 'MergeNewerRowsOptions#maxPartitionsPerQuery', 'maxWatermarkValuesPerQuery');
-    const s3Table = options.target.s3Table ?? this.s3TablesTarget;
+    const s3Table = options.target.s3TablesTarget ?? this.s3TablesTarget;
     const templates: Templates = s3Table
-      ? { createTargetQuery: this.checkedS3TableCreateStatement(scope, name), updateTargetQuery: mergeStatement(S3_TABLE, this.options), watermark: this.watermark }
+      ? {
+        createTargetQuery: this.checkedS3TableCreateStatement(scope, name),
+        updateTargetQuery: mergeStatement(S3_TABLE, this.options),
+        watermark: this.watermark,
+      }
       : this;
     if (!s3Table && this.options.columnTypes !== undefined) {
       fail(scope, 'ConflictingProps', `${name('columnTypes')} types the columns of an S3 table (TargetStorage.s3Table); an Iceberg table in S3 (TargetStorage.s3) takes the source's types. Remove columnTypes`);
@@ -283,134 +293,5 @@ class MergeQueries extends TargetQueries {
   private s3TableCreateStatement(): string {
     return s3TableCreateStatement(this.options.columns, this.options.columnTypes ?? {},
       this.options.partitionedBy ?? [this.options.watermarkColumn], this.options.compression ?? TableCompression.SNAPPY);
-  }
-}
-
-/** The target of a merge into a Glue table, and into an S3 table (named in its table bucket's catalog). */
-const GLUE_TABLE = '"{{database}}"."{{targetTable}}"';
-const S3_TABLE = '"{{targetCatalog}}"."{{targetNamespace}}"."{{targetTable}}"';
-
-function partitionColumns(options: AppendNewerRowsOptions): string[] {
-  return options.partitionedBy ?? [options.watermarkColumn];
-}
-
-function selectList(columns: string[] | undefined): string {
-  return columns ? columns.map(quoteIdentifier).join(', ') : '*';
-}
-
-function arrayOfNames(columns: string[]): string {
-  return `ARRAY[${columns.map((column) => `'${column.replace(/'/g, "''")}'`).join(', ')}]`;
-}
-
-function appendCreateStatement(options: AppendNewerRowsOptions): string {
-  const format = options.format ?? TableFormat.PARQUET;
-  const compressionProperty = format === TableFormat.PARQUET ? 'write_compression' : 'orc_compression';
-  return [
-    'CREATE TABLE "{{database}}"."{{targetTable}}"',
-    'WITH (',
-    `  format = '${format}',`,
-    `  ${compressionProperty} = '${options.compression ?? TableCompression.SNAPPY}',`,
-    "  external_location = '{{targetLocation}}',",
-    `  partitioned_by = ${arrayOfNames(partitionColumns(options))}`,
-    ')',
-    `AS SELECT ${selectList(options.columns)} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
-    'WITH NO DATA',
-  ].join('\n');
-}
-
-function icebergCreateStatement(options: MergeNewerRowsOptions): string {
-  return [
-    'CREATE TABLE "{{database}}"."{{targetTable}}"',
-    'WITH (',
-    "  table_type = 'ICEBERG',",
-    '  is_external = false,',
-    "  location = '{{targetLocation}}',",
-    "  format = 'PARQUET',",
-    `  write_compression = '${options.compression ?? TableCompression.SNAPPY}',`,
-    `  partitioning = ${arrayOfNames(options.partitionedBy ?? [options.watermarkColumn])}`,
-    ')',
-    `AS SELECT ${selectList(options.columns)} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
-    'WITH NO DATA',
-  ].join('\n');
-}
-
-/** The key and the watermark column are among the columns a merge copies. */
-function checkMergeColumns(scope: Construct, name: (field: string) => string, options: MergeNewerRowsOptions): void {
-  if (options.uniqueKey.length === 0) {
-    fail(scope, 'InvalidColumns', `${name('uniqueKey')} must name at least one column`);
-  }
-  for (const column of [...options.uniqueKey, options.watermarkColumn]) {
-    if (!options.columns.includes(column)) {
-      fail(scope, 'InvalidColumns', `${name('columns')} must include '${column}', which identifies or orders the rows`);
-    }
-  }
-  if (options.maxPartitionsPerQuery !== undefined && options.maxWatermarkValuesPerQuery !== undefined) {
-    fail(scope, 'ConflictingProps', `${name('maxPartitionsPerQuery')} (deprecated) and maxWatermarkValuesPerQuery mean the same: set maxWatermarkValuesPerQuery only`);
-  }
-}
-
-/**
- * The update of the merge strategies: the window's source rows, one per key (the newest by the
- * watermark column, since Athena fails a `MERGE` whose source matches a target row twice),
- * merged into `target` on the key.
- */
-function mergeStatement(target: string, options: MergeNewerRowsOptions): string {
-  const columns = options.columns.map(quoteIdentifier);
-  const source = `"{{database}}".${quoteIdentifier(options.sourceTableName)}`;
-  const watermark = quoteIdentifier(options.watermarkColumn);
-  const key = options.uniqueKey.map(quoteIdentifier);
-  const valueColumns = columns.filter((column) => !key.includes(column));
-  return [
-    `MERGE INTO ${target} AS t`,
-    'USING (',
-    `  SELECT ${columns.join(', ')} FROM (`,
-    `    SELECT ${columns.join(', ')}, row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${watermark} DESC) AS "row_in_key"`,
-    `    FROM ${source}`,
-    `    WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
-    '  ) WHERE "row_in_key" = 1',
-    ') AS s',
-    `ON ${key.map((column) => `t.${column} = s.${column}`).join(' AND ')}`,
-    // With every column in the key, a matched row is already equal: nothing to update.
-    ...(valueColumns.length > 0 ? [`WHEN MATCHED THEN UPDATE SET ${valueColumns.map((column) => `${column} = s.${column}`).join(', ')}`] : []),
-    `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((column) => `s.${column}`).join(', ')})`,
-  ].join('\n');
-}
-
-/** The watermark of the merge strategies: an Iceberg target, the newest value merged again by default. */
-function mergeWatermark(options: MergeNewerRowsOptions): WatermarkOptions {
-  return {
-    ...generatedWatermark(options, options.partitionedBy ?? [options.watermarkColumn]),
-    maxPartitionsPerQuery: options.maxWatermarkValuesPerQuery ?? options.maxPartitionsPerQuery,
-    lookbackPartitions: options.lookbackPartitions ?? 1,
-    targetTableType: TargetTableType.ICEBERG,
-  };
-}
-
-/** The watermark the generated statements share, from the options every strategy takes. */
-function generatedWatermark(options: AppendNewerRowsOptions | MergeNewerRowsOptions, partitionedBy: string[]): WatermarkOptions {
-  return {
-    column: options.watermarkColumn,
-    // Its newest values come from the target's and the source's `$partitions` only when both
-    // are partitioned by it (for Iceberg, an identity partition of the target).
-    isPartitionColumn: partitionedBy.includes(options.watermarkColumn),
-    sourceTableName: options.sourceTableName,
-    columnType: options.watermarkType,
-    initialValue: options.initialWatermark,
-    maxPartitionsPerQuery: options.maxPartitionsPerQuery,
-    lookbackPartitions: options.lookbackPartitions,
-  };
-}
-
-/**
- * A Hive CTAS takes its partition columns from the end of the select list, in `partitioned_by`
- * order (https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html); Athena fails one
- * that lists them elsewhere with HIVE_COLUMN_ORDER_MISMATCH.
- */
-function checkPartitionColumnsLast(scope: Construct, columns: string[], partitionedBy: string[]): void {
-  const last = columns.slice(columns.length - partitionedBy.length);
-  if (partitionedBy.length > columns.length || last.join('\u0000') !== partitionedBy.join('\u0000')) {
-    fail(scope, 'InvalidColumns',
-      `queries (TargetQueries.appendNewerRows: columns) must end with the partition columns, in partitionedBy order: [..., ${partitionedBy.join(', ')}] (got [${columns.join(', ')}])`,
-    );
   }
 }

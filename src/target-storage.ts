@@ -29,10 +29,10 @@ export class TargetStorage {
   /** The S3 location, for `TargetStorage.s3(location)`; undefined when the construct creates the bucket or the target is an S3 table. */
   public readonly dataLocation?: DataLocation;
   /** The table bucket namespace, for `TargetStorage.s3Table(...)`. */
-  public readonly s3Table?: S3TablesTarget;
+  public readonly s3TablesTarget?: S3TablesTarget;
 
   private constructor(dataLocation: DataLocation | undefined, s3Table: S3TablesTarget | undefined) {
     this.dataLocation = dataLocation;
-    this.s3Table = s3Table;
+    this.s3TablesTarget = s3Table;
   }
 }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,7 +14,10 @@ const CREATE = "CREATE TABLE {{database}}.{{targetTable}} WITH (external_locatio
 const UPDATE = 'INSERT INTO {{database}}.{{targetTable}} SELECT * FROM {{database}}.raw_sales WHERE dt > {{watermark}} AND dt <= {{windowEnd}}';
 const TABLE_BUCKET_ARN = 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-tables';
 const MERGE: MergeNewerRowsOptions = {
-  sourceTableName: 'raw_sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'amount', 'dt'],
+  sourceTableName: 'raw_sales',
+  uniqueKey: ['order_id'],
+  watermarkColumn: 'dt',
+  columns: ['order_id', 'amount', 'dt'],
   columnTypes: { order_id: 'bigint', amount: 'double', dt: 'string' },
 };
 
@@ -65,7 +70,7 @@ describe.each(CASES)('the deprecated %s', (api, replacement, deprecated, current
 });
 
 test('the migration guide shows each deprecated API with its replacement', () => {
-  const guide = require('fs').readFileSync(require('path').join(__dirname, '..', 'docs', 'migrating.md'), 'utf8');
+  const guide = fs.readFileSync(path.join(__dirname, '..', 'docs', 'migrating.md'), 'utf8');
   for (const [api] of CASES) expect(guide).toContain(api.split('#')[1]);
 });
 

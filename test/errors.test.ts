@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Errors, Size, Stack } from 'aws-cdk-lib';
 import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries, TargetStorage, WatermarkColumnType } from '../src';
-import { ERROR_CODES, ErrorName } from '../src/private/errors';
 import { newStack, watermarkProps } from './util';
+import { ERROR_CODES, ErrorName } from '../src/private/errors';
 
 /*
  * Every synth-time error is one class with a stable code, `cdk-keep-data-up-to-date:<Name>`, at
@@ -13,8 +13,12 @@ import { newStack, watermarkProps } from './util';
 const TABLE_BUCKET_ARN = 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-tables';
 const TEMPLATES = ["CREATE TABLE t WITH (external_location = '{{targetLocation}}') AS SELECT * FROM s", 'INSERT INTO t SELECT * FROM s'] as const;
 const merge = (overrides: object = {}) => TargetQueries.mergeNewerRows({
-  sourceTableName: 'raw_sales', uniqueKey: ['order_id'], watermarkColumn: 'dt', columns: ['order_id', 'dt'],
-  columnTypes: { order_id: 'bigint', dt: 'string' }, ...overrides,
+  sourceTableName: 'raw_sales',
+  uniqueKey: ['order_id'],
+  watermarkColumn: 'dt',
+  columns: ['order_id', 'dt'],
+  columnTypes: { order_id: 'bigint', dt: 'string' },
+  ...overrides,
 });
 const s3Table = TargetStorage.s3Table({ tableBucketArn: TABLE_BUCKET_ARN, namespace: 'sales' });
 

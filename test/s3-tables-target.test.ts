@@ -22,7 +22,11 @@ function s3TableQueries(overrides: Partial<MergeNewerRowsOptions> = {}): TargetQ
 }
 
 /** A workflow whose target is `orders_latest` in namespace `sales` of the table bucket `analytics-tables`. */
-function s3TableProps(stack: ReturnType<typeof newStack>, overrides: Partial<KeepDataUpToDateProps> = {}, table: Partial<S3TablesTarget> = {}): KeepDataUpToDateProps {
+function s3TableProps(
+  stack: ReturnType<typeof newStack>,
+  overrides: Partial<KeepDataUpToDateProps> = {},
+  table: Partial<S3TablesTarget> = {},
+): KeepDataUpToDateProps {
   return {
     databaseName: 'analytics',
     targetTableName: 'orders_latest',

@@ -24,13 +24,13 @@ export function renderQuery(scope: IConstruct, prop: string, template: string, v
     .filter((name) => !(name in values) && !runtime.includes(name));
   if (unknown.length > 0) {
     const allowed = [...Object.keys(values), ...runtime].map((name) => `{{${name}}}`).join(', ');
-    fail(scope, 'InvalidQueryTemplate', 
+    fail(scope, 'InvalidQueryTemplate',
       `${prop} uses unknown placeholder${unknown.length > 1 ? 's' : ''} ${[...new Set(unknown)].map((name) => `{{${name}}}`).join(', ')}; allowed: ${allowed}`,
     );
   }
   const missing = runtime.filter((name) => ![...template.matchAll(PLACEHOLDER)].some((match) => match[1] === name));
   if (missing.length > 0) {
-    fail(scope, 'InvalidQueryTemplate', 
+    fail(scope, 'InvalidQueryTemplate',
       `${prop} must use ${missing.map((name) => `{{${name}}}`).join(' and ')} with a watermark, e.g. WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`,
     );
   }

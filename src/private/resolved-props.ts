@@ -1,6 +1,6 @@
 import { Annotations, Duration, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { CODE_PREFIX, deprecated, fail } from './errors';
 import { DEFAULT_MAX_STALENESS, validateMaxStaleness } from './freshness';
@@ -70,7 +70,8 @@ function validateTables(scope: IConstruct, props: KeepDataUpToDateProps): void {
 function validateWorkGroup(scope: IConstruct, props: KeepDataUpToDateProps): void {
   if (props.workGroupName === undefined) return;
   validateWorkGroupName(scope, 'workGroupName', props.workGroupName);
-  for (const [name, value] of Object.entries({ bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery, resultsEncryptionKey: props.resultsEncryptionKey })) {
+  const workGroupSettings = { bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery, resultsEncryptionKey: props.resultsEncryptionKey };
+  for (const [name, value] of Object.entries(workGroupSettings)) {
     if (value !== undefined) {
       fail(scope, 'ConflictingProps', `${name} configures the workgroup the construct creates; it cannot be combined with workGroupName ('${props.workGroupName}')`);
     }
@@ -124,7 +125,7 @@ function resolveTarget(scope: IConstruct, props: KeepDataUpToDateProps): TargetS
   if (legacyS3Table) deprecated(scope, 'TargetQueries#mergeNewerRowsIntoS3Table', 'TargetQueries.mergeNewerRows with columnTypes, and target: TargetStorage.s3Table({ tableBucketArn, namespace })');
   const target = props.target
     ?? (legacyS3Table ? TargetStorage.s3Table(legacyS3Table) : TargetStorage.s3(props.targetDataLocation));
-  if (target.s3Table) checkS3TableProps(scope, props);
+  if (target.s3TablesTarget) checkS3TableProps(scope, props);
   return target;
 }
 

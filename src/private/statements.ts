@@ -51,6 +51,10 @@ export function resolveStatements(scope: Construct, props: ResolvedProps, contex
     // S3 maintains the tables of a table bucket itself.
     maintenance: context.s3Table
       ? undefined
-      : resolveMaintenance(scope, { icebergMaintenance: props.icebergMaintenance, snapshotRetention: props.snapshotRetention, watermark: config.watermark }),
+      : resolveMaintenance(scope, {
+        icebergMaintenance: props.icebergMaintenance,
+        snapshotRetention: props.snapshotRetention,
+        watermark: config.watermark,
+      }),
   };
 }

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { WatermarkColumnType } from '../watermark';
 import { IConstruct } from 'constructs';
+import { WatermarkColumnType } from '../watermark';
 import { fail } from './errors';
 
 /** Glue database and table names that Athena can query: lower-case letters, digits and underscores. */
@@ -12,7 +12,7 @@ const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 export function validateGlueName(scope: IConstruct, prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
   if (!GLUE_NAME.test(value)) {
-    fail(scope, 'InvalidName', 
+    fail(scope, 'InvalidName',
       `${prop} must be 1 to 255 lower-case letters, digits or underscores, as Glue and Athena require (got '${value}')`,
     );
   }
@@ -22,7 +22,7 @@ export function validateGlueName(scope: IConstruct, prop: string, value: string)
 export function validateWorkGroupName(scope: IConstruct, prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
   if (!WORKGROUP_NAME.test(value)) {
-    fail(scope, 'InvalidName', 
+    fail(scope, 'InvalidName',
       `${prop} must be 1 to 128 letters, digits, '.', '_' or '-' (got '${value}')`,
     );
   }
@@ -35,7 +35,7 @@ export function validateWorkGroupName(scope: IConstruct, prop: string, value: st
 export function normalizePrefix(scope: IConstruct, prop: string, value: string | undefined): string {
   if (value === undefined || value === '' || Token.isUnresolved(value)) return value ?? '';
   if (value.startsWith('/') || value.includes('//') || value.includes('*')) {
-    fail(scope, 'InvalidPrefix', 
+    fail(scope, 'InvalidPrefix',
       `${prop} must be an S3 key prefix such as 'sales/daily/', without a leading '/', '//' or '*' (got '${value}')`,
     );
   }

@@ -15,7 +15,7 @@ export interface WarnedStatements {
 export function warnOfUnsafeCombinations(scope: IConstruct, props: ResolvedProps, statements: WarnedStatements): void {
   const warn = (id: string, message: string) => Annotations.of(scope).addWarningV2(`${CODE_PREFIX}:${id}`, message);
   const create = Token.isUnresolved(statements.createTargetQuery) ? undefined : statements.createTargetQuery;
-  const s3Table = props.target.s3Table !== undefined;
+  const s3Table = props.target.s3TablesTarget !== undefined;
   if (create !== undefined && props.workGroupName !== undefined && /\bexternal_location\s*=/i.test(create)) {
     warn('externalLocationInExistingWorkGroup',
       `The create statement sets external_location, and Athena fails such a CTAS in a workgroup that enforces its result location (athena-rules.md). If workgroup '${props.workGroupName}' does, create an Iceberg target (location = '{{targetLocation}}') or turn that setting off.`);

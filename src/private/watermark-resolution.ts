@@ -39,7 +39,8 @@ export function resolveWatermark(
   if (!Token.isUnresolved(lookbackPartitions) && (!Number.isInteger(lookbackPartitions) || lookbackPartitions < 0)) {
     fail(scope, 'InvalidWatermark', `${name('watermark.lookbackPartitions')} must be a whole number of 0 or more (got ${lookbackPartitions})`);
   }
-  if (watermark.isPartitionColumn !== undefined && watermark.partitionColumn !== undefined && watermark.isPartitionColumn !== watermark.partitionColumn) {
+  const { isPartitionColumn: current, partitionColumn: deprecated } = watermark;
+  if (current !== undefined && deprecated !== undefined && current !== deprecated) {
     fail(scope, 'ConflictingProps', `${name('watermark.partitionColumn')} (deprecated) and ${name('watermark.isPartitionColumn')} disagree: set isPartitionColumn only`);
   }
   const partitionColumn = watermark.isPartitionColumn ?? watermark.partitionColumn ?? true;

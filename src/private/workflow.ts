@@ -46,7 +46,8 @@ export interface WorkflowProps {
  * Create) → [table maintenance →] the watermark loop, or one Update Target Table.
  */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
-  const queries = new QueryStates({ databaseName: props.databaseName, workGroupName: props.workGroupName, resultConfiguration: props.resultConfiguration });
+  const { databaseName, workGroupName, resultConfiguration } = props;
+  const queries = new QueryStates({ databaseName, workGroupName, resultConfiguration });
   const load: sfn.IChainable = props.watermark
     ? new WatermarkLoop(scope, 'WatermarkLoop', {
       databaseName: props.databaseName,
