@@ -485,7 +485,7 @@ export class KeepDataUpToDate extends Construct {
     const warn = (id: string, message: string) => Annotations.of(this).addWarningV2(`cdk-keep-data-up-to-date:${id}`, message);
     const create = Token.isUnresolved(templates.createTargetQuery) ? undefined : templates.createTargetQuery;
     const createProp = templates.propName('createTargetQuery');
-    if (create !== undefined && !/\{\{\s*targetLocation\s*\}\}/.test(create)) {
+    if (create !== undefined && !this.s3Tables && !/\{\{\s*targetLocation\s*\}\}/.test(create)) {
       warn('createWithoutTargetLocation',
         `${createProp} does not use {{targetLocation}}: a CTAS without external_location writes the table's data under the query-results prefix, where the role's grants and the results expiration do not fit table data. Add external_location = '{{targetLocation}}'.`);
     }
