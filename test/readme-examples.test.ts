@@ -10,7 +10,9 @@ import { codeBlocks, expectNoWarningOrError, synthesizeExample } from './readme-
  * nothing in it (the construct acknowledges, with reasons, what it needs by design).
  */
 
-const examples = codeBlocks('ts');
+// The README's "Test it before you deploy" stack is a module of an app (`// lib/…`), not an app:
+// test/local-package-readme.test.ts checks it.
+const examples = codeBlocks('ts').filter((block) => !block.startsWith('// lib/'));
 
 test('the README has its examples, each a whole app', () => {
   expect(examples.length).toBeGreaterThanOrEqual(6);
