@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 // In an app: import { KeepDataUpToDate, TargetQueries } from 'cdk-keep-data-up-to-date';
 import { KeepDataUpToDate, TargetQueries } from '../../src';
 
-/** The stack of the README's "Test it before you deploy": the quick start's workflow. */
+/** The quick start's workflow, in a stack that the app and its tests share. */
 export class AnalyticsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
