@@ -167,6 +167,9 @@ for (const [key, value] of Object.entries(quietJsii)) project.tasks.addEnvironme
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
+// jsii-pacmak packs the compiled assembly: on a fresh clone, where there is none yet, `package`
+// compiles first, so that it works in one step.
+packageTask.prependSpawn(project.compileTask, { name: 'compile when there is no .jsii assembly yet', condition: '[ ! -f .jsii ]' });
 
 const typecheck = project.addTask('typecheck', {
   description: 'Type-checks tests, integ cases and the local runner (ts-jest only transpiles)',

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves offline that every jsii language binding generates from the compiled assembly, that
-# the generated Python is valid Python, and that the README's Python examples call it as it
+# the generated Python is valid Python, and that the Python example of local/README.md calls it as it
 # declares. Building the wheels, jars, nupkgs and Go modules needs PyPI, Maven Central, NuGet and
 # the Go proxy, so only the release workflow does that.
 set -euo pipefail
@@ -28,5 +28,6 @@ mapfile -d '' python_files < <(find "$out/python" -name '*.py' -print0)
 python3 -m py_compile "${python_files[@]}"
 echo "python: ${#python_files[@]} modules compile with $(python3 --version)"
 
-# The READMEs' Python examples: they compile, and call this library as the generated module declares.
-python3 scripts/check-readme-python.py "$out/python" README.md local/README.md
+# The Python example (local/README.md; Construct Hub translates the README's TypeScript): it
+# compiles, and calls this library as the generated module declares.
+python3 scripts/check-readme-python.py "$out/python" local/README.md

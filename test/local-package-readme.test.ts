@@ -1,10 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The package README's fenced blocks of a language, in order. */
+/*
+ * The README's "Test it before you deploy" shows the stack, fixtures and test this repository runs
+ * (test/local-example/, test/local-example.test.ts), and its stack is the quick start's workflow.
+ */
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+/** The README's fenced blocks of a language (the first word of the info string), in order. */
 function blocks(language: string): string[] {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'local', 'README.md'), 'utf8');
-  return [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]);
+  return [...README.matchAll(/^```(\w+)[^\n]*\n([\s\S]*?)^```$/gm)].filter((match) => match[1] === language).map((match) => match[2]);
 }
 
 const read = (file: string) => fs.readFileSync(path.join(__dirname, file), 'utf8');
@@ -16,20 +22,28 @@ const importsSorted = (code: string) => {
   return [...imports, ...lines.filter((line) => !line.startsWith('import '))].join('\n');
 };
 
-test('the package README\'s test is the test the repository runs (test/local-example.test.ts)', () => {
-  const readmeTest = blocks('ts').find((block) => block.startsWith('// test/daily-sales.test.ts\n'))!;
-  expect(importsSorted(readmeTest.replace('// test/daily-sales.test.ts\n', '')
+test('the README\'s test is the test the repository runs (test/local-example.test.ts)', () => {
+  const readmeTest = blocks('tsx').find((block) => block.startsWith('// test/sales-curated.test.ts\n'))!;
+  expect(importsSorted(readmeTest.replace('// test/sales-curated.test.ts\n', '')
     .replace("'../lib/analytics-stack'", "'./local-example/analytics-stack'")
     .replace("path.join(__dirname, 'fixtures')", "path.join(__dirname, 'local-example', 'fixtures')")))
     .toEqual(importsSorted(read('local-example.test.ts')));
 });
 
-test('the package README\'s stack and fixtures are those the repository\'s test uses', () => {
+test('the README\'s stack and fixtures are those the repository\'s test uses', () => {
   const readmeStack = blocks('ts').find((block) => block.startsWith('// lib/analytics-stack.ts\n'))!;
   const repositoryStack = read('local-example/analytics-stack.ts')
-    .replace("// In an app: import { KeepDataUpToDate } from 'cdk-keep-data-up-to-date';\nimport { KeepDataUpToDate } from '../../src';", "import { KeepDataUpToDate } from 'cdk-keep-data-up-to-date';")
-    .replace(/\/\*\* The stack of the README.*\*\/\n/, '');
+    .replace("// In an app: import { KeepDataUpToDate, TargetQueries } from 'cdk-keep-data-up-to-date';\nimport { KeepDataUpToDate, TargetQueries } from '../../src';", "import { KeepDataUpToDate, TargetQueries } from 'cdk-keep-data-up-to-date';");
   expect(readmeStack.replace('// lib/analytics-stack.ts\n', '')).toEqual(repositoryStack);
-  expect(blocks('csv')).toEqual([read('local-example/fixtures/sales/orders/orders.csv')]);
-  expect(blocks('json')).toEqual([read('local-example/fixtures/sales/orders/schema.json')]);
+  expect(blocks('csv')).toEqual([read('local-example/fixtures/analytics/raw_sales/raw_sales.csv')]);
+  expect(blocks('json')).toEqual([read('local-example/fixtures/analytics/raw_sales/schema.json')]);
+});
+
+test('the README\'s stack holds the quick start\'s workflow', () => {
+  // From the source data's bucket to the end of `new KeepDataUpToDate(…)`, indentation aside.
+  const workflow = (code: string) => code
+    .slice(code.indexOf('// Where the source'), code.indexOf('});', code.indexOf('new KeepDataUpToDate(')) + 3)
+    .split('\n').map((line) => line.trim()).filter(Boolean).join('\n');
+  const stack = blocks('ts').find((block) => block.startsWith('// lib/analytics-stack.ts\n'))!;
+  expect(workflow(stack).replace(/\(this, /g, '(stack, ')).toEqual(workflow(blocks('ts')[0]));
 });

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
@@ -111,8 +113,24 @@ describe('the release', () => {
     // THEN build packs both packages
     expect(tasks.release.steps).toContainEqual({ spawn: 'build' });
     expect(tasks.build.steps).toContainEqual({ spawn: 'package' });
-    expect(tasks.package.steps).toEqual([{ spawn: 'package:js' }, { spawn: 'package:local' }]);
+    expect(tasks.package.steps?.slice(1)).toEqual([{ spawn: 'package:js' }, { spawn: 'package:local' }]);
     expect(tasks['package:local'].steps).toEqual([{ spawn: 'local:build' }, { exec: 'bash scripts/pack-local.sh' }]);
+  });
+
+  test('package compiles first when there is no .jsii assembly, as on a fresh clone, and only then', () => {
+    // GIVEN the first step of `package`
+    const [compile] = tasks.package.steps!;
+    expect(compile).toMatchObject({ spawn: 'compile' });
+    const runs = (dir: string) => spawnSync(compile.condition, { shell: true, cwd: dir }).status === 0;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-clone-'));
+    try {
+      // THEN it runs in a directory without .jsii, and not once there is one
+      expect(runs(dir)).toBe(true);
+      fs.writeFileSync(path.join(dir, '.jsii'), '{}');
+      expect(runs(dir)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('publishes the local package from dist/local/ after the build', () => {

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
 
 export const ROOT = path.join(__dirname, '..');
@@ -50,4 +51,16 @@ export function synthesizeExample(code: string): SynthesizedExample {
     manifest,
     template: (stackName) => JSON.parse(readFileSync(path.join(outdir, manifest.artifacts[stackName].properties.templateFile), 'utf8')),
   };
+}
+
+/**
+ * Fails, listing them, when a stack has any warning or error. aws-cdk-lib 2.257 no longer writes
+ * them into the manifest's `metadata` (they go to an additional metadata file), so they are read
+ * the documented way: `Annotations.fromStack`, which synthesizes the app again.
+ */
+export function expectNoWarningOrError(stack: Stack): void {
+  const annotations = Annotations.fromStack(stack);
+  const messages = [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
+    .map((message) => `${message.level} at ${message.id}: ${message.entry.data}`);
+  expect(messages).toEqual([]);
 }

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { codeBlocks, README, ROOT, synthesizeExample } from './readme-examples';
+import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { codeBlocks, expectNoWarningOrError, README, ROOT, synthesizeExample } from './readme-examples';
 import { KeepDataUpToDate } from '../src';
 
 /** The README section under a `## heading`, up to the next one. */
@@ -22,17 +22,28 @@ describe('README quick start', () => {
     const example = synthesizeExample(quickStart);
     try {
       // THEN the stack holds the workflow, and reading the source data is allowed
-      const stack = example.manifest.artifacts.Analytics;
-      const messages = Object.values<any[]>(stack.metadata ?? {}).flat();
-      expect(messages.filter((m) => m.type === 'aws:cdk:error')).toEqual([]);
-      expect(messages.filter((m) => m.type === 'aws:cdk:warning' && JSON.stringify(m.data).includes('cdk-keep-data-up-to-date'))).toEqual([]);
+      expectNoWarningOrError(example.app.node.findChild('Analytics') as Stack);
 
+      const stack = example.manifest.artifacts.Analytics;
       const template = readFileSync(path.join(example.outdir, stack.properties.templateFile), 'utf8');
       expect(template).toContain('AWS::StepFunctions::StateMachine');
       for (const state of ['Get Target Table', 'Create Target Table', 'Update Target Table']) {
         expect(template).toContain(`\\"${state}\\":{`);
       }
       expect(template).toContain(':s3:::my-raw-data-bucket/sales/*');
+    } finally {
+      rmSync(example.outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('README quick start check', () => {
+  test('fails on a warning', () => {
+    const example = synthesizeExample(codeBlocks('ts')[0]);
+    try {
+      const stack = example.app.node.findChild('Analytics') as Stack;
+      Annotations.of(stack).addWarningV2('cdk-keep-data-up-to-date:seeded', 'A seeded warning');
+      expect(() => expectNoWarningOrError(stack)).toThrow(/A seeded warning/);
     } finally {
       rmSync(example.outdir, { recursive: true, force: true });
     }

@@ -186,6 +186,12 @@ describe('a KeepDataUpToDate with an S3 Tables target', () => {
     expect(parts).toContain(JSON.stringify({ 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Tables', 'TableBucketARN'] }] }] }));
   });
 
+  test('does not warn that the create statement has no {{targetLocation}}: S3 Tables places the data', () => {
+    const stack = newStack();
+    new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('createWithoutTargetLocation'));
+  });
+
   test('warns that an existing workgroup must not encrypt results with SSE-KMS', () => {
     const stack = newStack();
     new KeepDataUpToDate(stack, 'Orders', s3TableProps(stack, { workGroupName: 'analytics-team' }));
