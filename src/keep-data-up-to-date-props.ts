@@ -153,11 +153,10 @@ export interface KeepDataUpToDateProps {
    * An existing Athena workgroup to run the queries in.
    *
    * If it enforces its configuration ("Override client-side settings"), Athena fails a Hive CTAS
-   * that sets `external_location`: create an Iceberg target (`table_type = 'ICEBERG'`,
-   * `location = '{{targetLocation}}'`, as `TargetQueries.mergeNewerRows` does), or use a
-   * workgroup that does not enforce its configuration.
+   * that sets `external_location` (docs/athena-rules.md rule 1): create an Iceberg target, as
+   * `TargetQueries.mergeNewerRows` does, or use a workgroup that does not enforce its configuration.
    *
-   * @default - a new workgroup that encrypts results, publishes metrics and leaves each query's result configuration to the workflow, which sends the same location and encryption with every query (a workgroup that enforces its result location fails a Hive CTAS with `external_location`)
+   * @default - a new workgroup that encrypts results, publishes metrics and does not enforce its configuration: every query sends the same result location and encryption itself
    */
   readonly workGroupName?: string;
 

@@ -183,11 +183,8 @@ export class LakeFormationPermissions extends Construct {
   }
 
   /**
-   * A target in a table bucket's catalog gets no grant here: CloudFormation names the catalog of a
-   * grant by an account ID of 12 characters
-   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-tableresource.html),
-   * while Lake Formation names a table bucket's catalog `<account>:s3tablescatalog/<bucket>`
-   * (https://docs.aws.amazon.com/lake-formation/latest/dg/s3-tables-grant-permissions.html).
+   * A target in a table bucket's catalog gets no grant here: a CloudFormation grant cannot name
+   * that catalog (see docs/athena-rules.md rule 18).
    */
   private refuseTargetGrantsInS3Tables(options: LakeFormationGrantOptions): void {
     const targetOptions = [

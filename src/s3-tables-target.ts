@@ -2,8 +2,8 @@
  * A namespace in an Amazon S3 table bucket that holds the target table.
  *
  * You bring the table bucket and the namespace, and the account's integration of table buckets
- * with the AWS Glue Data Catalog (the `s3tablescatalog` catalog): see the README,
- * "Amazon S3 Tables as a target".
+ * with the AWS Glue Data Catalog (the `s3tablescatalog` catalog): see
+ * docs/table-types.md, "Amazon S3 Tables as a target".
  */
 export interface S3TablesTarget {
   /**

@@ -5,9 +5,9 @@ import { WatermarkColumnType } from './watermark';
  * The file format of a table the generated queries create.
  */
 export enum TableFormat {
-  /** Apache Parquet. */
+  /** Apache Parquet, a columnar format. */
   PARQUET = 'PARQUET',
-  /** Apache ORC. */
+  /** Apache ORC, a columnar format. */
   ORC = 'ORC',
 }
 
@@ -19,7 +19,7 @@ export enum TableCompression {
   SNAPPY = 'SNAPPY',
   /** Zstandard: better ratio, a little slower. */
   ZSTD = 'ZSTD',
-  /** Gzip. */
+  /** Gzip: a widely readable codec, with a better ratio than Snappy and slower. */
   GZIP = 'GZIP',
 }
 

@@ -20,7 +20,7 @@ export class TargetStorage {
    * An Apache Iceberg table in a namespace of an Amazon S3 table bucket, which S3 maintains
    * itself (compaction, snapshot management, unreferenced-file removal) and whose data S3 Tables
    * places. Write to it with `TargetQueries.mergeNewerRows` (with `columnTypes`) or your own
-   * statements. See docs/table-types.md for the account set-up it needs.
+   * statements. See docs/table-types.md, "Amazon S3 Tables as a target", for the account set-up it needs.
    */
   public static s3Table(table: S3TablesTarget): TargetStorage {
     return new TargetStorage(undefined, table);

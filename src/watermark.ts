@@ -9,10 +9,8 @@ export enum TargetTableType {
 }
 
 /**
- * The Athena (Trino) type of a watermark column. Trino compares a column only with a value of a
- * compatible type: it does not convert text to a date, a timestamp or a number
- * (`date_col > '2026-01-01'` fails with "Cannot apply operator: date > varchar(10)"), so the
- * workflow writes each bound as a literal of the column's type.
+ * The Athena (Trino) type of a watermark column, which decides how the workflow writes each bound:
+ * Trino compares a column only with a value of a compatible type (docs/athena-rules.md rule 4).
  */
 export enum WatermarkColumnType {
   /** `varchar` or `string`: bounds are string literals, `'2026-01-31'`. */
@@ -37,8 +35,8 @@ export enum WatermarkColumnType {
  * (exclusive lower bound, the target's newest value) and `{{windowEnd}}` (inclusive upper bound),
  * so Athena prunes the source partitions, e.g. `WHERE dt > {{watermark}} AND dt <= {{windowEnd}}`.
  * The literals are built by Athena itself from the values it read (quotes doubled), so a value
- * can never change the statement. They are not execution parameters, which Athena takes only in
- * the WHERE clause of a SELECT, INSERT INTO, CTAS or UNLOAD: this way a `MERGE` gets them too.
+ * can never change the statement. They are not execution parameters, which a `MERGE` does not
+ * take (docs/athena-rules.md rule 3).
  */
 export interface WatermarkOptions {
   /**
@@ -57,11 +55,10 @@ export interface WatermarkOptions {
    * Whether `column` is a partition column of the source and the target tables. When it is, the
    * workflow reads the newest values from Athena's `$partitions` metadata tables and scans no data.
    *
-   * `$partitions` lists only the partitions registered in the Glue catalog. A source table that
-   * uses partition projection has none there, so each execution first reads the source table's
-   * definition and fails with `KeepDataUpToDate.PartitionProjectionSource` when it says
-   * `projection.enabled`: set `isPartitionColumn: false` for such a source, and the windows are
-   * found from the column's values instead.
+   * A source table that uses partition projection has no partitions in `$partitions`
+   * (docs/athena-rules.md rule 8), so each execution fails with
+   * `KeepDataUpToDate.PartitionProjectionSource` for it: set `isPartitionColumn: false` for such a
+   * source, and the windows are found from the column's values instead.
    *
    * @default true
    */
@@ -92,8 +89,8 @@ export interface WatermarkOptions {
   readonly initialValue?: string;
 
   /**
-   * The most distinct `column` values (partitions) one `INSERT` may load. Athena's CTAS and
-   * `INSERT INTO` write at most 100 partitions per query.
+   * The most distinct `column` values (partitions) one `INSERT` may load, at most Athena's 100
+   * (docs/athena-rules.md rule 5).
    *
    * @default 100
    */

@@ -113,7 +113,7 @@ describe('a source that uses partition projection', () => {
     const run = await aws.startExecution(machine);
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('KeepDataUpToDate.PartitionProjectionSource');
-    expect(run.cause).toMatch(/uses partition projection, so "\$partitions" lists none of its partitions.*Set watermark.partitionColumn to false/);
+    expect(run.cause).toMatch(/uses partition projection, so "\$partitions" lists none of its partitions.*Set watermark.isPartitionColumn to false/);
     expect(run.statesEntered).not.toContain('Get Watermark');
   });
 

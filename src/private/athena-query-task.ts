@@ -34,7 +34,7 @@ export interface AthenaQueryTaskProps extends sfn.TaskStateBaseProps {
   readonly catalogName?: string;
   /**
    * Where results go, sent with the query. A workgroup that enforces its configuration overrides
-   * it (https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html).
+   * it (see docs/athena-rules.md rule 2).
    * @default - the workgroup's result configuration
    */
   readonly resultConfiguration?: QueryResultConfiguration;

@@ -119,11 +119,7 @@ export function generatedWatermark(options: AppendNewerRowsOptions | MergeNewerR
   };
 }
 
-/**
- * A Hive CTAS takes its partition columns from the end of the select list, in `partitioned_by`
- * order (https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html); Athena fails one
- * that lists them elsewhere with HIVE_COLUMN_ORDER_MISMATCH.
- */
+/** A Hive CTAS takes its partition columns last, in `partitioned_by` order (see docs/athena-rules.md rule 7). */
 export function checkPartitionColumnsLast(scope: Construct, columns: string[], partitionedBy: string[]): void {
   const last = columns.slice(columns.length - partitionedBy.length);
   if (partitionedBy.length > columns.length || last.join('\u0000') !== partitionedBy.join('\u0000')) {

@@ -42,7 +42,7 @@ export function renderQuery(scope: IConstruct, prop: string, template: string, v
  * runtime `{{name}}` replaced by the value at the JSONPath `bindings[name]` (or by an intrinsic
  * function's value, such as `sfn.JsonPath.uuid()`). The rest of the
  * text is escaped for the intrinsic function, where `'`, `{`, `}` and `\` are reserved
- * (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html); aws-cdk-lib
+ * (see docs/athena-rules.md rule 12); aws-cdk-lib
  * escapes quotes and backslashes, this escapes the braces, and leaves tokens (a bucket name) as
  * they are, to resolve in the definition.
  */

@@ -27,13 +27,8 @@ const WATERMARK_COLUMN_TYPES: Record<WatermarkColumnType, RegExp> = {
 };
 
 /**
- * The `CREATE TABLE` of an Iceberg table in an S3 table bucket, as the Athena guide shows it: the
- * syntax of an Iceberg `CREATE TABLE` without `LOCATION`, run with the execution context's
- * catalog `s3tablescatalog/<bucket>` and database the namespace, the table named alone
- * (https://docs.aws.amazon.com/athena/latest/ug/gdc-register-s3-table-bucket-cat.html, "Create
- * S3 Tables in Athena"). DDL takes backquoted column names
- * (https://docs.aws.amazon.com/athena/latest/ug/reserved-words.html); the names are checked
- * here, so the quotes only keep a reserved word such as `date` from failing.
+ * Checks the columns of an S3 table's `CREATE TABLE`: names S3 Tables takes, and a type of those
+ * Athena's Iceberg DDL takes for each (see docs/athena-rules.md rule 18).
  */
 export function checkS3TableColumns(
   scope: IConstruct,
@@ -64,7 +59,11 @@ export function checkS3TableColumns(
   }
 }
 
-/** The statement that creates an S3 table, for columns `checkS3TableColumns` accepted. */
+/**
+ * The `CREATE TABLE` of an Iceberg table in an S3 table bucket, without `LOCATION`, run in the
+ * catalog `s3tablescatalog/<bucket>` and the namespace (see docs/athena-rules.md rule 18). DDL
+ * takes backquoted column names, so a reserved word such as `date` does not fail.
+ */
 export function s3TableCreateStatement(
   columns: string[],
   columnTypes: { [column: string]: string },

@@ -93,7 +93,7 @@ export interface MaintenanceRoleProps {
 
 /**
  * The role the Glue table optimizers run as, with the inline policy AWS Glue documents for them
- * (https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html), narrowed to this
+ * (see docs/athena-rules.md rule 17), narrowed to this
  * table: object reads, writes and deletes under the target's prefix only, `ListBucket` on its
  * bucket, `GetTable`/`UpdateTable` on the target table, and the optimizers' log groups.
  * Compaction writes new files and snapshot retention deletes expired ones; orphan-file deletion

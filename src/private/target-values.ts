@@ -28,14 +28,10 @@ export interface TargetValuesWatermark {
  * them reads no data file.
  *
  * - A Hive table's `"t$partitions"` has one column per partition key, listed from the Glue
- *   catalog (https://docs.aws.amazon.com/athena/latest/ug/show-partitions.html).
- * - An Iceberg table's `"t$partitions"` ("shows a table's current partitions",
- *   https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg-table-metadata.html) is read
- *   from the table's manifests. Athena's guide lists no columns; Athena engine version 3 runs
- *   Trino, whose Iceberg connector gives the partition values as one `partition` row, with a
- *   field named like each identity-partitioned column, next to `record_count`, `file_count`,
- *   `total_size` and `data` (https://trino.io/docs/current/connector/iceberg.html#partitions-table).
- *   Only partitions with live data files are listed, so an emptied partition has no row.
+ *   catalog (see docs/athena-rules.md rule 8).
+ * - An Iceberg table's `"t$partitions"` gives the partition values as one `partition` row, with a
+ *   field named like each identity-partitioned column, and lists only partitions with live data
+ *   files (see docs/athena-rules.md rule 16).
  */
 export function targetValues(target: TargetTableRef, watermark: TargetValuesWatermark): string {
   const column = quoteIdentifier(watermark.column);

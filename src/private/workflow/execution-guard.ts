@@ -29,7 +29,7 @@ export interface ExecutionLockProps {
  * an `UpdateItem` that sets the lock's holder only where it has none is atomic, so of two
  * executions started at the same instant exactly one gets it
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html).
- * Unlike `ListExecutions`, which "may not reflect very recent updates", nothing here is eventually consistent.
+ * Unlike `ListExecutions` (see docs/athena-rules.md rule 15), nothing here is eventually consistent.
  *
  * An execution that cannot take the lock reads who holds it. The lock expires when its holder
  * ends, however it ends (succeeded, failed, timed out or stopped, when it could not release
