@@ -51,6 +51,29 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app, stack)).toEqual([]);
   });
 
+  test.each([
+    ['a Hive target in S3', (stack: Stack) => addHiveLookbackInstance(stack)],
+    ['an S3 table', (stack: Stack) => addS3TablesInstance(stack)],
+  ])('finds nothing unacknowledged on a reader granted grantReadTargetTable on %s', (_name, build) => {
+    // GIVEN a role of the user's, granted read access to the target table
+    const { app, stack } = newStack();
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    // WHEN
+    build(stack).grantReadTargetTable(reader);
+    // THEN its wildcards (object prefix, action groups, a table bucket's tables) are acknowledged with reasons
+    expect(unacknowledged(app, stack)).toEqual([]);
+  });
+
+  test('finds a reader\'s wildcard that no grant acknowledged', () => {
+    // GIVEN the same reader, with a hand-written read of every object of the bucket
+    const { app, stack } = newStack();
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    addHiveLookbackInstance(stack).grantReadTargetTable(reader);
+    reader.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::my-lake/*'] }));
+    // THEN
+    expect(unacknowledged(app, stack)).toEqual([expect.objectContaining({ rule: expect.stringMatching(/IAM5/) })]);
+  });
+
   test('finds nothing unacknowledged with customised props, Lake Formation grants, a schedule and three instances', () => {
     // GIVEN customer managed keys, an access-log bucket, full logging, a scan cutoff, several sources,
     // an existing workgroup and a schedule
