@@ -134,8 +134,8 @@ export interface KeepDataUpToDateProps {
    * construct creates (target and results), the log group and the lock table.
    *
    * `RemovalPolicy.DESTROY` deletes them, and empties the buckets first, only when the app also
-   * sets the context value `@cdk-keep-data-up-to-date/removeDataOnDestroy` to `true` (for example
-   * `cdk deploy -c @cdk-keep-data-up-to-date/removeDataOnDestroy=true`); without it they are
+   * sets the context value `cdk-keep-data-up-to-date:removeDataOnDestroy` to `true` (for example
+   * `cdk deploy -c cdk-keep-data-up-to-date:removeDataOnDestroy=true`); without it they are
    * retained, and the construct warns (`removeDataOnDestroyNotSet`).
    *
    * @default RemovalPolicy.RETAIN

@@ -161,11 +161,11 @@ describe('removalPolicy', () => {
     expect(policiesOf(stack).every((policy) => policy.endsWith('Retain/Retain'))).toBe(true);
     Template.fromStack(stack).resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     Annotations.fromStack(stack).hasWarning('/Stack/DailySales',
-      Match.stringLikeRegexp('removalPolicy is DESTROY, but the context value @cdk-keep-data-up-to-date/removeDataOnDestroy is not true.*cdk-keep-data-up-to-date:removeDataOnDestroyNotSet'));
+      Match.stringLikeRegexp('removalPolicy is DESTROY, but the context value cdk-keep-data-up-to-date:removeDataOnDestroy is not true.*cdk-keep-data-up-to-date:removeDataOnDestroyNotSet'));
   });
 
   test('deletes them, emptying the buckets first, with DESTROY and the context opt-in', () => {
-    const stack = withWatermark({ '@cdk-keep-data-up-to-date/removeDataOnDestroy': true }, RemovalPolicy.DESTROY);
+    const stack = withWatermark({ 'cdk-keep-data-up-to-date:removeDataOnDestroy': true }, RemovalPolicy.DESTROY);
     expect(policiesOf(stack).sort()).toEqual([
       'AWS::DynamoDB::Table Delete/Delete',
       'AWS::Logs::LogGroup Delete/Delete',
@@ -177,7 +177,7 @@ describe('removalPolicy', () => {
   });
 
   test('never empties a bucket the user brings: only the results bucket it created', () => {
-    const stack = new Stack(new App({ context: { '@cdk-keep-data-up-to-date/removeDataOnDestroy': true } }), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const stack = new Stack(new App({ context: { 'cdk-keep-data-up-to-date:removeDataOnDestroy': true } }), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
     new KeepDataUpToDate(stack, 'DailySales', watermarkProps(stack, { removalPolicy: RemovalPolicy.DESTROY }));
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 1);

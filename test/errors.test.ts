@@ -86,3 +86,21 @@ describe('synth-time errors', () => {
     for (const [, name, meaning] of documented) expect(meaning).toBe(ERROR_CODES[name as ErrorName]);
   });
 });
+
+describe('warnings', () => {
+  test('docs/errors.md lists exactly the warning ids the library emits', () => {
+    // GIVEN every warning id in the source: `warn('<id>'`, `${CODE_PREFIX}:<id>` or 'cdk-keep-data-up-to-date:<id>', lower camel case
+    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((entry) => (entry.isDirectory() ? sources(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []));
+    const emitted = new Set(sources(path.join(__dirname, '..', 'src')).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/(?:warn\('|\$\{CODE_PREFIX\}:|'cdk-keep-data-up-to-date:)([a-z]\w+)/g)].map((match) => match[1])));
+    // The context key that opts in to deleting data is no warning.
+    emitted.delete('removeDataOnDestroy');
+    // WHEN
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'errors.md'), 'utf8');
+    const documented = [...doc.matchAll(/^\| `cdk-keep-data-up-to-date:([a-z]\w+)` \|/gm)].map((match) => match[1]);
+    // THEN
+    expect(emitted.size).toBeGreaterThan(5);
+    expect(documented.sort()).toEqual([...emitted].sort());
+  });
+});

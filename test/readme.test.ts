@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import { codeBlocks, expectNoWarningOrError, README, ROOT, synthesizeExample } from './readme-examples';
-import { KeepDataUpToDate } from '../src';
+import { KeepDataUpToDate, TargetQueries, TargetStorage } from '../src';
 
 /** The README section under a `## heading`, up to the next one. */
 function section(heading: string): string {
@@ -75,24 +75,30 @@ describe('README set-up commands', () => {
 });
 
 describe('README placeholders', () => {
-  test('lists exactly the placeholders the construct accepts', () => {
+  test('lists exactly the placeholders the construct accepts, for each kind of target storage', () => {
     const documented = [...section('Props').matchAll(/^\| `(\{\{\w+\}\})` \|/gm)].map((match) => match[1]);
 
     // The construct names every placeholder it allows when it meets one it does not know.
-    const unknown = () => new KeepDataUpToDate(new Stack(new App(), 'Placeholders'), 'Target', {
-      databaseName: 'analytics',
-      targetTableName: 'daily_sales',
-      sourceTableNames: ['raw_sales'],
-      createTargetQuery: 'CREATE TABLE {{database}}.{{nope}} AS SELECT 1',
-      updateTargetQuery: 'INSERT INTO {{database}}.{{targetTable}} SELECT 1',
-    });
-    expect(unknown).toThrow(/unknown placeholder \{\{nope\}\}; allowed: /);
-    let allowed: string[] = [];
-    try {
-      unknown();
-    } catch (e) {
-      allowed = (e as Error).message.replace(/ \(cdk-keep-data-up-to-date:\w+\)$/, '').split('allowed: ')[1].split(', ');
-    }
+    const allowedWith = (target: TargetStorage): string[] => {
+      const stack = new Stack(new App(), 'Placeholders', { env: { account: '111122223333', region: 'eu-west-1' } });
+      try {
+        new KeepDataUpToDate(stack, 'Target', {
+          databaseName: 'analytics',
+          targetTableName: 'daily_sales',
+          sourceTableNames: ['raw_sales'],
+          target,
+          queries: TargetQueries.fromTemplates('CREATE TABLE {{database}}.{{nope}} AS SELECT 1', 'INSERT INTO {{database}}.{{targetTable}} SELECT 1'),
+        });
+      } catch (e) {
+        expect((e as Error).message).toMatch(/unknown placeholder \{\{nope\}\}; allowed: /);
+        return (e as Error).message.replace(/ \(cdk-keep-data-up-to-date:\w+\)$/, '').split('allowed: ')[1].split(', ');
+      }
+      throw new Error('an unknown placeholder was accepted');
+    };
+    const allowed = new Set([
+      ...allowedWith(TargetStorage.s3()),
+      ...allowedWith(TargetStorage.s3Table({ tableBucketArn: 'arn:aws:s3tables:eu-west-1:111122223333:bucket/tables', namespace: 'sales' })),
+    ]);
     expect([...documented].sort()).toEqual([...allowed].sort());
   });
 });

@@ -1,6 +1,9 @@
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+/** The migration guide, which the npm package does not ship. */
+export const MIGRATION_GUIDE = 'https://github.com/cdk-keep-data-up-to-date/cdk-keep-data-up-to-date/blob/main/docs/migrating.md';
+
 /** The prefix of every error code and warning id of this library. */
 export const CODE_PREFIX = 'cdk-keep-data-up-to-date';
 
@@ -59,5 +62,5 @@ export function fail(scope: IConstruct, name: ErrorName, message: string): never
 
 /** aws-cdk-lib's deprecation warning for a deprecated API (an error under CDK_BLOCK_DEPRECATIONS). */
 export function deprecated(scope: IConstruct, api: string, replacement: string): void {
-  Annotations.of(scope).addDeprecation(`${CODE_PREFIX}.${api}`, `use ${replacement} instead (docs/migrating.md)`);
+  Annotations.of(scope).addDeprecation(`${CODE_PREFIX}.${api}`, `use ${replacement} instead (${MIGRATION_GUIDE})`);
 }

@@ -11,7 +11,7 @@ import { TargetQueries } from '../target-queries';
 import { TargetStorage } from '../target-storage';
 
 /** The context key that lets `removalPolicy: RemovalPolicy.DESTROY` delete data, as the Data Solutions Framework's `removeDataOnDestroy` does. */
-export const REMOVE_DATA_ON_DESTROY = '@cdk-keep-data-up-to-date/removeDataOnDestroy';
+export const REMOVE_DATA_ON_DESTROY = 'cdk-keep-data-up-to-date:removeDataOnDestroy';
 
 /** The props with every default applied and the deprecated ones mapped onto their replacements. */
 export interface ResolvedProps extends KeepDataUpToDateProps {
