@@ -16,6 +16,8 @@ const LOCAL_RUNNER_DEPENDENCIES = {
   'aws-local-stepfunctions': '3.0.0',
   '@duckdb/node-api': '^1.5.6-r.1',
   '@polyglot-sql/sdk': '0.12.1',
+  // The runner evaluates intrinsic functions' paths with it, as aws-local-stepfunctions does.
+  'jsonpath-plus': '^10.4.0',
 };
 const LOCAL_PACKAGE_NAME = 'cdk-keep-data-up-to-date-local';
 /** The GitHub workflows build on a maintained Node release; the library itself supports 20. */

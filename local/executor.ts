@@ -1,3 +1,4 @@
+import { evaluatePayloadTemplate, takeOverIntrinsics, TakenOverTemplates } from './execution/payload-templates';
 import { integrationOf, TaskHandlers } from './integrations';
 import { EventLog, ExecutionAbortedError, ExecutionError, JSONValue, StateMachine, StateMachineDefinition } from './step-functions';
 
@@ -37,20 +38,29 @@ export interface ExecutionResult {
   readonly durationMillis: number;
 }
 
+interface Validated {
+  readonly stateMachine: InstanceType<typeof StateMachine>;
+  /** The Task states whose intrinsic functions the runner evaluates itself, by name. */
+  readonly templates: Map<string, TakenOverTemplates>;
+}
+
 /** Constructing a StateMachine validates its definition, which takes a noticeable time; runs of one are independent. */
-const validated = new WeakMap<StateMachineDefinition, InstanceType<typeof StateMachine>>();
+const validated = new WeakMap<StateMachineDefinition, Validated>();
 
 /**
  * Validates a definition as aws-local-stepfunctions does before running it (asl-validator: the
- * ASL schema, transitions, paths and ARNs), once per definition; an invalid one throws.
+ * ASL schema, transitions, paths and ARNs), once per definition; an invalid one throws. Intrinsic
+ * functions are checked and evaluated by the runner's own parser, as the specification says (see
+ * docs/athena-rules.md rule 12), not by asl-validator and aws-local-stepfunctions.
  */
-export function validate(definition: StateMachineDefinition): InstanceType<typeof StateMachine> {
-  let stateMachine = validated.get(definition);
-  if (!stateMachine) {
-    stateMachine = new StateMachine(definition);
-    validated.set(definition, stateMachine);
+export function validate(definition: StateMachineDefinition): Validated {
+  let result = validated.get(definition);
+  if (!result) {
+    const takenOver = takeOverIntrinsics(definition);
+    result = { stateMachine: new StateMachine(takenOver.definition), templates: takenOver.templates };
+    validated.set(definition, result);
   }
-  return stateMachine;
+  return result;
 }
 
 /**
@@ -60,6 +70,7 @@ export function validate(definition: StateMachineDefinition): InstanceType<typeo
  */
 export async function execute(definition: StateMachineDefinition, options: ExecuteOptions): Promise<ExecutionResult> {
   const tasks = taskStates(definition);
+  const { stateMachine, templates } = validate(definition);
   const taskResourceLocalHandlers: Record<string, (input: any) => Promise<any>> = {};
   for (const [stateName, resource] of Object.entries(tasks)) {
     const handler = options.handlers[integrationOf(resource)];
@@ -68,13 +79,20 @@ export async function execute(definition: StateMachineDefinition, options: Execu
         `The local runner cannot run Task '${stateName}': no handler for ${resource} (it answers ${Object.keys(options.handlers).join(', ')})`,
       );
     }
-    taskResourceLocalHandlers[stateName] = async (input) => handler(input, { stateName, resource }) as any;
+    const taken = templates.get(stateName);
+    taskResourceLocalHandlers[stateName] = taken
+      ? async (scope: { input: unknown; context: unknown }) => {
+        const input = taken.parameters === undefined ? scope.input : evaluatePayloadTemplate(taken.parameters, scope);
+        const result = await handler(input, { stateName, resource });
+        if (taken.resultSelector === undefined) return result as any;
+        return evaluatePayloadTemplate(taken.resultSelector, { input: result, context: scope.context }) as any;
+      }
+      : async (input) => handler(input, { stateName, resource }) as any;
   }
   const retryIntervalOverrides = options.retryIntervalMillis === undefined
     ? undefined
     : Object.fromEntries(Object.keys(tasks).map((stateName) => [stateName, options.retryIntervalMillis!]));
 
-  const stateMachine = validate(definition);
   const started = Date.now();
   const execution = stateMachine.run((options.input ?? {}) as JSONValue, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
