@@ -5,6 +5,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ATHENA_CATALOG, exposeCatalog, localDatabase, schemaName } from './catalog-views';
 import { createTable } from './create-table';
 import { createTableAsSelect } from './create-table-as-select';
+import { athenaErrorOf, isEngineError } from './engine-errors';
 import { AthenaQueryError, ScanLimitExceededError, UnsupportedStatementError } from './errors';
 import { clearFileReads, FileRead, fileReadsSoFar, recordFileReads, takeFileReads } from './file-reads';
 import { quoteString } from './identifiers';
@@ -180,8 +181,9 @@ export class LocalAthena {
     } as QueryExecution);
 
     let statement: AthenaStatement | undefined;
+    let statementText = input.QueryString;
     try {
-      const statementText = bindExecutionParameters(input.QueryString, input.ExecutionParameters);
+      statementText = bindExecutionParameters(input.QueryString, input.ExecutionParameters);
       statement = parseStatement(statementText);
       // Refused by StartQueryExecution itself: an API error, not a failed query.
       checkWorkGroupRules(workGroup, statement);
@@ -227,8 +229,10 @@ export class LocalAthena {
       this.profiles.set(queryExecutionId, statementProfile);
       this.reads.set(queryExecutionId, reads);
       return execution('SUCCEEDED', statement.kind, { Statistics: { DataScannedInBytes: reads.reduce((sum, read) => sum + read.bytes, 0) } });
-    } catch (error) {
+    } catch (thrown) {
       fs.rmSync(stagingDir, { recursive: true, force: true });
+      // No DuckDB message reaches the user: Athena's for the same failure, or the runner's limit.
+      const error = isEngineError(thrown) ? athenaErrorOf(thrown as Error, statementText, input.QueryExecutionContext?.Database ?? 'default') : thrown;
       if (error instanceof InjectedWriteFault) {
         throw new QueryFailedError(execution(error.cancel ? 'CANCELLED' : 'FAILED', statement?.kind, {
           Status: {
