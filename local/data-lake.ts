@@ -4,6 +4,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { quoteIdentifier, quoteString } from './athena/identifiers';
 import { publish, writeParquet } from './athena/parquet-files';
 import { duckdbType, glueType } from './athena/types';
+import { checkFixtureTypes } from './fixture-types';
 import type { GlueColumn } from './glue-catalog';
 import type { LocalAws } from './local-aws';
 import { UsageError } from './usage-error';
@@ -132,6 +133,7 @@ async function convertText(
     );
   }
   const all = [...schema.columns, ...schema.partitionKeys ?? []];
+  await checkFixtureTypes(connection, input.files, input.format, all, options, schemaFile, partitionNames);
   const stagingDir = path.join(aws.dataDir, 'staging', `${tableName}-${Date.now()}`);
   let rows: number;
   try {

@@ -233,7 +233,7 @@ describe('bad input gets a clear error, exit status 2 and no stack trace', () =>
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('10.50', 'ten'));
     expectUsageError(
       run('run', assembly, '--data', csvDir, '--construct', 'Analytics/DailySales'),
-      /The files of sales\.orders do not match the types in .*schema\.json: .*ten/,
+      /orders\.csv, row 1 \(line 2\), column amount: 'ten' is not a decimal\(10,2\) value as .*schema\.json declares it/,
     );
   });
 
