@@ -1,8 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findWorkflows } from './cloud-assembly';
 import { progressPrinter } from './progress';
-import { LocalExecution, RUN_DIR, runLocally } from './run-locally';
+import { ExecutionInput, LocalExecution, RUN_DIR, runLocally } from './run-locally';
 import { UsageError } from './usage-error';
 
 export const COMMAND = 'cdk-keep-data-up-to-date-local';
@@ -25,8 +26,14 @@ Options of run:
                       header row) or JSON lines files (.jsonl) with a schema.json:
                         {"columns": [{"name": "order_id", "type": "string"}, …],
                          "partitionKeys": [{"name": "dt", "type": "string"}]}
-                      The run's catalog, engine and the target's files are written to
-                      <dir>/${RUN_DIR}/ (recreated each run) and left there.
+                      The directory is read again at the start of each execution.
+  --work-dir <dir>    Where the run writes the local S3 (the target's files), the Glue
+                      catalog, the lock and the engine's files, and leaves them (default
+                      <data>/${RUN_DIR}/, emptied first unless --keep).
+  --keep              Continue from what the work directory holds (the target, its watermark,
+                      the lock), as the next scheduled execution would.
+  --input <json>      The execution input, as JSON text or @file: an object for every
+                      execution, or an array with one object per execution.
   --construct <path>  The construct path of the workflow to run, e.g. Analytics/DailySales
                       (see \`list\`). Needed when the assembly has more than one.
   --executions <n>    How many executions to run, one after the other (default 2: the first
@@ -59,10 +66,13 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
     args: argv,
     allowPositionals: true,
     options: {
-      data: { type: 'string' },
-      construct: { type: 'string' },
-      executions: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      'data': { type: 'string' },
+      'construct': { type: 'string' },
+      'executions': { type: 'string' },
+      'work-dir': { type: 'string' },
+      'keep': { type: 'boolean' },
+      'input': { type: 'string' },
+      'help': { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || positionals.length === 0) {
@@ -81,7 +91,8 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
     return 0;
   }
   if (!values.data) throw new UsageError('run needs --data <dir>, the directory of source tables (see --help)');
-  const executions = values.executions === undefined ? 2 : Number(values.executions);
+  const input = values.input === undefined ? undefined : parseInput(values.input);
+  const executions = values.executions === undefined ? (Array.isArray(input) ? input.length : 2) : Number(values.executions);
   if (!Number.isInteger(executions) || executions < 1) throw new UsageError(`--executions must be a whole number of at least 1 (got '${values.executions}')`);
 
   let number = 0;
@@ -90,6 +101,9 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
     assembly,
     construct: values.construct,
     data: values.data,
+    workDirectory: values['work-dir'] ?? path.join(values.data, RUN_DIR),
+    keep: values.keep,
+    input,
     executions,
     onEvent: (event) => {
       if (event.type === 'ExecutionStarted') write(`\nExecution ${++number} of ${executions}`);
@@ -100,6 +114,24 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
   write(`\nWorkflow ${run.workflow.constructPath}: ${run.target.name} from ${run.sourceTables.map((table) => `${table.databaseName}.${table.tableName} (${table.format}, ${table.rows} rows)`).join(', ')}`);
   if (run.target.directory) write(`Target files: ${path.relative(process.cwd(), run.target.directory) || '.'} (${run.target.rows.length} rows)`);
   return run.executions.every((execution) => execution.status === 'SUCCEEDED') ? 0 : 1;
+}
+
+/** `--input`: JSON text, or `@file`; an object, or an array of objects. */
+function parseInput(text: string): ExecutionInput | ExecutionInput[] {
+  let json: string = text;
+  if (text.startsWith('@')) {
+    if (!fs.existsSync(text.slice(1))) throw new UsageError(`--input ${text}: no such file`);
+    json = fs.readFileSync(text.slice(1), 'utf8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(`--input must be JSON (or @file): ${(error as Error).message}`);
+  }
+  const isObject = (item: unknown) => typeof item === 'object' && item !== null && !Array.isArray(item);
+  if (isObject(value) || (Array.isArray(value) && value.length > 0 && value.every(isObject))) return value as ExecutionInput | ExecutionInput[];
+  throw new UsageError('--input must be a JSON object, or an array with one object per execution');
 }
 
 function summary(number: number, execution: LocalExecution): string {

@@ -70,6 +70,9 @@ async function loadTable(
     );
   }
   const location = `s3://${SOURCE_BUCKET}/${databaseName}/${tableName}/`;
+  // Read again at each execution: what the data directory holds now replaces what it held.
+  if (aws.catalog.getTable(databaseName, tableName)) aws.catalog.deleteTable(databaseName, tableName);
+  fs.rmSync(aws.s3.pathOf(location), { recursive: true, force: true });
   const schemaFile = path.join(tableDir, SCHEMA_FILE);
   const table = parquet.length > 0 && !fs.existsSync(schemaFile)
     ? await copyParquet(aws, connection, tableDir, parquet, location)

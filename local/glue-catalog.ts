@@ -117,6 +117,13 @@ export class GlueCatalog {
     this.save();
   }
 
+  /** Removes a table, as Glue's `DeleteTable` does; its files stay where they are. */
+  public deleteTable(databaseName: string, name: string): void {
+    this.requireTable(databaseName, name);
+    delete this.data.databases[databaseName].tables[name];
+    this.save();
+  }
+
   /** Registers partitions of a table (Glue `BatchCreatePartition`); those registered already are left as they are. */
   public addPartitions(databaseName: string, name: string, partitions: GluePartition[]): void {
     const table = this.requireTable(databaseName, name);

@@ -37,8 +37,8 @@ export class LocalAws {
   public readonly handlers: TaskHandlers;
   /** The executions started here, which the workflow can list. */
   public readonly executions = new LocalExecutions();
-  /** The DynamoDB items the workflow's lock writes. */
-  public readonly dynamodb = new LocalDynamoDb();
+  /** The DynamoDB items the workflow's lock writes, kept in the data directory. */
+  public readonly dynamodb: LocalDynamoDb;
   /** The metrics the workflow publishes. */
   public readonly cloudwatch = new LocalCloudWatch();
   /** The Glue table optimizers the workflow turns on for an Iceberg target. */
@@ -51,6 +51,7 @@ export class LocalAws {
     public readonly athena: LocalAthena,
   ) {
     this.tableOptimizers = new LocalTableOptimizers(path.join(dataDir, 'glue-table-optimizers.json'), catalog);
+    this.dynamodb = new LocalDynamoDb(path.join(dataDir, 'dynamodb.json'));
     this.handlers = localTaskHandlers(this);
   }
 

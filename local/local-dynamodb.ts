@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { namedError } from './integrations';
 
 /** A DynamoDB attribute value in its wire form: `{ S: 'text' }` or `{ N: '12' }`. */
@@ -34,6 +36,14 @@ export interface GetItemInput {
 export class LocalDynamoDb {
   private readonly tables = new Map<string, Map<string, Item>>();
 
+  /** @param file where the items are kept between runs (a kept work directory continues from them) @default - in memory only */
+  constructor(private readonly file?: string) {
+    if (file && fs.existsSync(file)) {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Array<[string, Item]>>;
+      for (const [table, items] of Object.entries(saved)) this.tables.set(table, new Map(items));
+    }
+  }
+
   public updateItem(input: UpdateItemInput): Record<string, never> {
     const items = this.table(input.TableName);
     const key = keyOf(input.Key);
@@ -54,12 +64,19 @@ export class LocalDynamoDb {
       }
     }
     items.set(key, next);
+    this.save();
     return {};
   }
 
   public getItem(input: GetItemInput): { Item?: Item } {
     const item = this.table(input.TableName).get(keyOf(input.Key));
     return item ? { Item: { ...item } } : {};
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.writeFileSync(this.file, JSON.stringify(Object.fromEntries([...this.tables].map(([table, items]) => [table, [...items]]))));
   }
 
   private table(name: string): Map<string, Item> {

@@ -246,10 +246,36 @@ describe('bad input gets a clear error, exit status 2 and no stack trace', () =>
   });
 });
 
+test('--work-dir and --keep continue from an earlier run, which loads exactly the new day; --input runs one execution per input', () => {
+  // GIVEN CSV orders of two days, and a run that created the target in a work directory
+  const data = path.join(workDir, 'kept-data');
+  const work = path.join(workDir, 'kept-work');
+  writeCsvOrders(data);
+  const first = run('run', assembly, '--data', data, '--construct', 'Analytics/DailySales', '--work-dir', work, '--executions', '1');
+  expect(first.stdout).toMatch(/Execution 1 SUCCEEDED: target created; 2 rows added/);
+
+  // WHEN a day lands and the command continues from the work directory, with two inputs
+  fs.writeFileSync(path.join(data, 'sales', 'orders', 'orders-2026-01-03.csv'), 'order_id,customer,amount,dt\no-4,c-2,3.00,2026-01-03\n');
+  const second = run('run', assembly, '--data', data, '--construct', 'Analytics/DailySales', '--work-dir', work, '--keep', '--input', '[{"run": 1}, {"run": 2}]');
+
+  // THEN the first execution loads the new day only, and the second nothing
+  expect(second.stderr).toBe('');
+  expect(second.status).toBe(0);
+  expect(second.stdout).toMatch(/Execution 1 SUCCEEDED: target updated; 1 rows added/);
+  expect(second.stdout).toMatch(/Execution 2 of 2[\s\S]*Execution 2 SUCCEEDED: target updated; 0 rows added/);
+  expect(second.stdout).toContain(`Target files: ${path.relative(workDir, path.join(work, 's3', 'analytics-data-lake', 'curated', 'daily_sales'))} (3 rows)`);
+});
+
+test('--input must be a JSON object or an array of them', () => {
+  const result = run('run', assembly, '--data', dataDir, '--construct', 'Analytics/DailySales', '--input', '[1]');
+  expect(result.status).toBe(2);
+  expect(result.stderr).toMatch(/--input must be a JSON object, or an array with one object per execution/);
+});
+
 test('--help explains the commands, the data layout and the exit status', () => {
   const result = run('--help');
   expect(result.status).toBe(0);
-  for (const text of ['run <cdk.out> --data <dir>', '--construct <path>', '--executions <n>', 'schema.json', 'key=value/', 'Exit status']) {
+  for (const text of ['run <cdk.out> --data <dir>', '--construct <path>', '--executions <n>', '--work-dir <dir>', '--keep', '--input <json>', 'schema.json', 'key=value/', 'Exit status']) {
     expect(result.stdout).toContain(text);
   }
 });

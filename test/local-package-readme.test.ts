@@ -24,6 +24,14 @@ test('the package README\'s test is the test the repository runs (test/local-exa
     .toEqual(importsSorted(read('local-example.test.ts')));
 });
 
+test('the package README\'s incremental test is the one the repository runs (test/local-example-incremental.test.ts)', () => {
+  const readmeTest = blocks('ts').find((block) => block.startsWith('// test/daily-sales-incremental.test.ts\n'))!;
+  expect(importsSorted(readmeTest.replace('// test/daily-sales-incremental.test.ts\n', '')
+    .replace("'../lib/analytics-stack'", "'./local-example/analytics-stack'")
+    .replace("path.join(__dirname, 'fixtures', 'sales')", "path.join(__dirname, 'local-example', 'fixtures', 'sales')")))
+    .toEqual(importsSorted(read('local-example-incremental.test.ts')));
+});
+
 test('the package README\'s stack and fixtures are those the repository\'s test uses', () => {
   const readmeStack = blocks('ts').find((block) => block.startsWith('// lib/analytics-stack.ts\n'))!;
   const repositoryStack = read('local-example/analytics-stack.ts')
