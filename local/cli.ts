@@ -85,7 +85,9 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
   if (!assembly) throw new UsageError(`${name} needs the cloud assembly directory, e.g. \`${COMMAND} ${name} cdk.out\``);
 
   if (name === 'list') {
-    for (const workflow of findWorkflows(assembly)) {
+    const workflows = findWorkflows(assembly);
+    if (workflows.length === 0) write(`The cloud assembly ${assembly} has no KeepDataUpToDate workflow.`);
+    for (const workflow of workflows) {
       write(`${workflow.constructPath}  (stack ${workflow.stackId}; ${workflow.databaseName}.${workflow.targetTableName} from ${workflow.sourceTableNames.join(', ')})`);
     }
     return 0;
@@ -112,8 +114,26 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
     onExecution: (execution, i) => write(summary(i, execution)),
   });
   write(`\nWorkflow ${run.workflow.constructPath}: ${run.target.name} from ${run.sourceTables.map((table) => `${table.databaseName}.${table.tableName} (${table.format}, ${table.rows} rows)`).join(', ')}`);
-  if (run.target.directory) write(`Target files: ${path.relative(process.cwd(), run.target.directory) || '.'} (${run.target.rows.length} rows)`);
+  if (run.target.directory) {
+    write(`Target files: ${path.relative(process.cwd(), run.target.directory) || '.'} (${run.target.rows.length} rows)`);
+    for (const line of rowsTable(run.target.rows)) write(`  ${line}`);
+  }
   return run.executions.every((execution) => execution.status === 'SUCCEEDED') ? 0 : 1;
+}
+
+/** The most rows the command prints; the rest are counted. */
+const ROWS_SHOWN = 20;
+
+/** The target's rows as an aligned table, sorted, at most `ROWS_SHOWN` of them (a NULL as an empty cell). */
+function rowsTable(rows: ReadonlyArray<Record<string, string | undefined>>): string[] {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0]);
+  const cells = rows.map((row) => columns.map((column) => row[column] ?? ''))
+    .sort((a, b) => a.join('\u0000').localeCompare(b.join('\u0000')));
+  const shown = [columns, ...cells.slice(0, ROWS_SHOWN)];
+  const widths = columns.map((_column, i) => Math.max(...shown.map((cellsOfRow) => cellsOfRow[i].length)));
+  const lines = shown.map((cellsOfRow) => cellsOfRow.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  return rows.length > ROWS_SHOWN ? [...lines, `… and ${rows.length - ROWS_SHOWN} more rows`] : lines;
 }
 
 /** `--input`: JSON text, or `@file`; an object, or an array of objects. */

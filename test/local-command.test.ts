@@ -80,6 +80,17 @@ test('run creates the chosen target, then updates it, prints each state and leav
     { orders: 2, total: '15.00', dt: '2026-01-01' },
     { orders: 1, total: '7.25', dt: '2026-01-02' },
   ]);
+  // AND the command prints the target's rows, as the README shows them
+  expect(result.stdout).toMatch(/\(2 rows\)\n {2}orders {2}total {2}dt\n {2}1 {7}7\.25 {3}2026-01-02\n {2}2 {7}15\.00 {2}2026-01-01\n?$/);
+});
+
+test('list says so when the assembly has no workflow', () => {
+  const app = new App({ outdir: path.join(workDir, 'empty.out') });
+  new Stack(app, 'Empty');
+  app.synth();
+  const result = run('list', path.join(workDir, 'empty.out'));
+  expect(result.status).toBe(0);
+  expect(result.stdout.trim()).toBe(`The cloud assembly ${path.join(workDir, 'empty.out')} has no KeepDataUpToDate workflow.`);
 });
 
 test('run reads CSV with a schema.json as it reads Parquet', () => {
