@@ -14,6 +14,19 @@ export const LOCAL_PSEUDO_PARAMETERS: PseudoParameters = {
 };
 
 /**
+ * The pseudo parameters of a stack synthesized for `aws://<account>/<region>`: its own account
+ * and region where they are concrete (the role's policies name them as literals), else the local ones.
+ */
+export function pseudoParametersOf(environment: string | undefined): PseudoParameters {
+  const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(environment ?? '') ?? [];
+  return {
+    ...LOCAL_PSEUDO_PARAMETERS,
+    ...(account && /^\d{12}$/.test(account) ? { accountId: account } : {}),
+    ...(region && region !== 'unknown-region' ? { region } : {}),
+  };
+}
+
+/**
  * Resolves the CloudFormation intrinsic functions CDK writes into a state machine definition
  * (`Fn::Join`, `Ref`, `Fn::GetAtt`, `Fn::Select`, `Fn::Split`, `Fn::Sub`) to plain values, as
  * CloudFormation would at deploy time. A resource stands for itself by a stable local name:
@@ -67,6 +80,24 @@ export class CfnIntrinsics {
     }
   }
 
+  /**
+   * The ARN of a resource of this type with this name, in the form its service gives it, so that
+   * the role's policies and the definition name it alike (IAM matches ARNs as text).
+   */
+  private arnOf(type: string, name: string): string {
+    const { partition, region, accountId } = this.pseudo;
+    switch (type) {
+      case 'AWS::S3::Bucket': return `arn:${partition}:s3:::${name}`;
+      case 'AWS::IAM::Role': return `arn:${partition}:iam::${accountId}:role/${name}`;
+      case 'AWS::DynamoDB::Table': return `arn:${partition}:dynamodb:${region}:${accountId}:table/${name}`;
+      case 'AWS::KMS::Key': return `arn:${partition}:kms:${region}:${accountId}:key/${name}`;
+      case 'AWS::StepFunctions::StateMachine': return `arn:${partition}:states:${region}:${accountId}:stateMachine:${name}`;
+      case 'AWS::Logs::LogGroup': return `arn:${partition}:logs:${region}:${accountId}:log-group:${name}:*`;
+      case 'AWS::SNS::Topic': return `arn:${partition}:sns:${region}:${accountId}:${name}`;
+      default: return `arn:${partition}:${type.split('::')[1].toLowerCase()}:${region}:${accountId}:${name}`;
+    }
+  }
+
   private ref(name: string): string {
     switch (name) {
       case 'AWS::Partition': return this.pseudo.partition;
@@ -82,10 +113,7 @@ export class CfnIntrinsics {
   private getAtt(logicalId: string, attribute: string): string {
     const resource = this.resources[logicalId];
     if (!resource) throw new Error(`Fn::GetAtt of '${logicalId}', which is not a resource of the template`);
-    if (attribute === 'Arn') {
-      const service = resource.Type.split('::')[1].toLowerCase();
-      return `arn:${this.pseudo.partition}:${service}:${this.pseudo.region}:${this.pseudo.accountId}:${localName(logicalId)}`;
-    }
+    if (attribute === 'Arn') return this.arnOf(resource.Type, localName(logicalId));
     return `${localName(logicalId)}.${attribute}`;
   }
 }

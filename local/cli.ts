@@ -113,6 +113,7 @@ async function command(argv: string[], write: (line: string) => void): Promise<n
     },
     onExecution: (execution, i) => write(summary(i, execution)),
   });
+  for (const notice of run.notices) write(`\nNote: ${notice}`);
   write(`\nWorkflow ${run.workflow.constructPath}: ${run.target.name} from ${run.sourceTables.map((table) => `${table.databaseName}.${table.tableName} (${table.format}, ${table.rows} rows)`).join(', ')}`);
   if (run.target.directory) {
     write(`Target files: ${path.relative(process.cwd(), run.target.directory) || '.'} (${run.target.rows.length} rows)`);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pseudoParametersOf } from './cfn-intrinsics';
 import { CfnTemplate, ResolvedStateMachine, stateMachinesOf } from './definition';
 import { UsageError } from './usage-error';
 
@@ -22,7 +23,7 @@ export interface WorkflowInAssembly {
 }
 
 interface Manifest {
-  readonly artifacts?: Record<string, { type: string; properties?: { templateFile?: string; directoryName?: string } }>;
+  readonly artifacts?: Record<string, { type: string; environment?: string; properties?: { templateFile?: string; directoryName?: string } }>;
 }
 
 interface TemplateWithMetadata extends CfnTemplate {
@@ -53,7 +54,7 @@ export function findWorkflows(assemblyDir: string): WorkflowInAssembly[] {
     const template = JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.properties.templateFile), 'utf8')) as TemplateWithMetadata;
     const marked = Object.entries(template.Resources ?? {}).filter(([, resource]) => resource.Metadata?.[LOCAL_RUN_METADATA_KEY]);
     if (marked.length === 0) continue;
-    const machines = stateMachinesOf(template);
+    const machines = stateMachinesOf(template, pseudoParametersOf(artifact.environment));
     for (const [logicalId, resource] of marked) {
       const description = resource.Metadata![LOCAL_RUN_METADATA_KEY];
       workflows.push({

@@ -6,18 +6,26 @@ import { publish, writeParquet } from './athena/parquet-files';
 import { duckdbType, glueType } from './athena/types';
 import { checkFixtureTypes } from './fixture-types';
 import type { GlueColumn } from './glue-catalog';
+import { UNSTATED_SOURCE_BUCKET } from './iam/role-authorizer';
 import type { LocalAws } from './local-aws';
 import { UsageError } from './usage-error';
 
-/** The bucket the source tables' files are copied to in the local S3. */
-const SOURCE_BUCKET = 'local-source-tables';
 
 /** The file a CSV or JSON lines table describes its columns in. */
 export const SCHEMA_FILE = 'schema.json';
 
-/** What `schema.json` holds: the columns (Glue types) and, optionally, the partition keys. */
+/**
+ * What `schema.json` holds: the columns (Glue types) and, optionally, the partition keys and the
+ * table's S3 location. For Parquet files, it may hold the location alone.
+ */
 export interface TableSchemaFile {
   readonly columns: GlueColumn[];
+  /**
+   * Where the table's files are in S3, as its Glue table says (`s3://bucket/prefix/`): the
+   * workflow's role must be allowed to read them there.
+   * @default - a local location, whose reads are not checked against the role's policies
+   */
+  readonly location?: string;
   /** Columns whose values come from `key=value/` directories, or from the files. @default - none */
   readonly partitionKeys?: GlueColumn[];
 }
@@ -69,12 +77,13 @@ async function loadTable(
       + `(optionally in key=value/ partition directories), or CSV or JSON lines files and a ${SCHEMA_FILE}.`,
     );
   }
-  const location = `s3://${SOURCE_BUCKET}/${databaseName}/${tableName}/`;
+  const schemaFile = path.join(tableDir, SCHEMA_FILE);
+  const stated = fs.existsSync(schemaFile) ? readSchemaFile(schemaFile) : undefined;
+  const location = stated?.location ?? `s3://${UNSTATED_SOURCE_BUCKET}/${databaseName}/${tableName}/`;
   // Read again at each execution: what the data directory holds now replaces what it held.
   if (aws.catalog.getTable(databaseName, tableName)) aws.catalog.deleteTable(databaseName, tableName);
   fs.rmSync(aws.s3.pathOf(location), { recursive: true, force: true });
-  const schemaFile = path.join(tableDir, SCHEMA_FILE);
-  const table = parquet.length > 0 && !fs.existsSync(schemaFile)
+  const table = parquet.length > 0 && stated?.columns === undefined
     ? await copyParquet(aws, connection, tableDir, parquet, location)
     : await convertText(aws, connection, tableDir, schemaFile, csv.length > 0 ? { format: 'csv', files: csv } : { format: 'json', files: json },
       location, `${databaseName}.${tableName}`);
@@ -115,7 +124,7 @@ async function convertText(
   if (!fs.existsSync(schemaFile)) {
     throw new UsageError(`${tableDir} holds ${input.format === 'csv' ? 'CSV' : 'JSON lines'} files but no ${SCHEMA_FILE}: write one with the table's columns, e.g. {"columns": [{"name": "order_id", "type": "string"}], "partitionKeys": [{"name": "dt", "type": "string"}]}.`);
   }
-  const schema = readSchema(schemaFile);
+  const schema = readSchema(schemaFile, readSchemaFile(schemaFile));
   const partitionNames = partitionNamesOf(tableDir, input.files[0]);
   // The files by name, so that schema.json is never read as data.
   const glob = `[${input.files.map(quoteString).join(', ')}]`;
@@ -155,25 +164,33 @@ async function convertText(
   return { format: input.format, columns: schema.columns, partitionKeys: schema.partitionKeys ?? [], rows };
 }
 
-function readSchema(schemaFile: string): TableSchemaFile {
-  let schema: TableSchemaFile;
+/** The schema file as written; its location, when it states one, checked. */
+function readSchemaFile(schemaFile: string): Partial<TableSchemaFile> {
+  let schema: Partial<TableSchemaFile>;
   try {
-    schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as TableSchemaFile;
+    schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as Partial<TableSchemaFile>;
   } catch (error) {
     throw new UsageError(`${schemaFile} is not valid JSON: ${(error as Error).message}`);
   }
+  if (schema.location !== undefined && (typeof schema.location !== 'string' || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(.+\/)?$/.test(schema.location))) {
+    throw new UsageError(`${schemaFile}: location must be the table's S3 location, s3://<bucket>/<prefix>/ ending with / (got ${JSON.stringify(schema.location)}).`);
+  }
+  return schema;
+}
+
+function readSchema(schemaFile: string, schema: Partial<TableSchemaFile>): TableSchemaFile {
   const valid = (columns: unknown) => Array.isArray(columns) && columns.every((column) => typeof column?.name === 'string' && typeof column?.type === 'string');
   if (!valid(schema.columns) || (schema.partitionKeys !== undefined && !valid(schema.partitionKeys))) {
     throw new UsageError(`${schemaFile} must hold {"columns": [{"name": …, "type": …}], "partitionKeys": [{"name": …, "type": …}]} with Glue types such as string, bigint, decimal(10,2), date.`);
   }
-  for (const column of [...schema.columns, ...schema.partitionKeys ?? []]) {
+  for (const column of [...schema.columns!, ...schema.partitionKeys ?? []]) {
     try {
       duckdbType(column.type);
     } catch (error) {
       throw new UsageError(`${schemaFile}: column ${column.name} has type '${column.type}', which the local runner does not read: ${(error as Error).message}`);
     }
   }
-  return schema;
+  return schema as TableSchemaFile;
 }
 
 async function describe(connection: DuckDBConnection, reader: string): Promise<Array<{ name: string; type: string }>> {

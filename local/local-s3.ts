@@ -82,6 +82,14 @@ export class LocalS3 {
     return resolved;
   }
 
+  /** The S3 URI of a local path under the root (the inverse of `pathOf`); undefined for a path outside it. */
+  public uriOf(localPath: string): string | undefined {
+    const relative = path.relative(this.rootDir, localPath);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+    const [bucket, ...key] = relative.split(path.sep);
+    return `s3://${bucket}/${key.join('/')}`;
+  }
+
   /** ListObjectsV2: the keys under a prefix in UTF-8 binary order, a page at a time. */
   public listObjectsV2(input: ListObjectsV2Input): ListObjectsV2Output {
     const unsupported = Object.keys(input).filter((name) => !LIST_PARAMETERS.has(name));

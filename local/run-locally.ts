@@ -80,6 +80,8 @@ export interface LocalRun {
   readonly executions: LocalExecution[];
   /** The work directory the run used (pass it with `keep` to continue from it). */
   readonly workDirectory: string;
+  /** What the run could not check, each said once: e.g. reads of a table whose fixture states no S3 location. */
+  readonly notices: string[];
   /** The target table after the last execution. */
   readonly target: {
     /** `database.table`. */
@@ -152,6 +154,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
       sourceTables,
       executions: results,
       workDirectory: runDir,
+      notices: [...aws.iamNotices],
       target: {
         name: targetName,
         directory: table ? aws.s3.pathOf(table.location) : '',

@@ -22,13 +22,13 @@ test('resolves Fn::Join, Ref and Fn::GetAtt in a synthesized definition to local
   // WHEN the app is synthesized and the definition resolved
   const machine = synthesizeStateMachine(app);
 
-  // THEN references become the resource's lower-cased logical id, pseudo parameters local values
+  // THEN references become the resource's lower-cased logical id (an ARN in its service's form), pseudo parameters local values
   const logicalId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
   expect(machine.name).toBe('my-machine');
   expect(machine.arn).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:my-machine');
   expect((machine.definition.States.Describe as { Parameters: unknown }).Parameters).toEqual({
     bucket: logicalId.toLowerCase(),
-    arn: `arn:aws:s3:us-east-1:123456789012:${logicalId.toLowerCase()}`,
+    arn: `arn:aws:s3:::${logicalId.toLowerCase()}`,
     where: 'arn:aws:states:us-east-1:123456789012:x',
   });
 });

@@ -118,8 +118,10 @@ test('in a workgroup that encrypts results with SSE-KMS, the merge into the S3 t
   // GIVEN an existing workgroup that enforces SSE-KMS results
   aws.catalog.createDatabase(NAMESPACE);
   const machine = s3TablesMachine({ workGroupName: 'kms-team' });
+  // (its result location is one the role may write: the construct's results location)
+  const outputLocation = (machine.definition.States['Create Target Table'] as any).Parameters.ResultConfiguration.OutputLocation;
   aws.athena.useWorkGroups({
-    'kms-team': { name: 'kms-team', enforceConfiguration: true, outputLocation: 's3://team-results/', encryptionOption: 'SSE_KMS', kmsKey: 'arn:aws:kms:us-east-1:111122223333:key/1' },
+    'kms-team': { name: 'kms-team', enforceConfiguration: true, outputLocation, encryptionOption: 'SSE_KMS', kmsKey: 'arn:aws:kms:us-east-1:111122223333:key/1' },
   });
 
   // WHEN

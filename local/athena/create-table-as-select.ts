@@ -71,7 +71,7 @@ export async function createTableAsSelect(context: QueryContext, statement: Crea
   // An Iceberg table exists only once its commit succeeds; a Hive CTAS writes in place.
   if (iceberg) await context.enforceScanLimit();
   const dataDirectory = iceberg ? path.join(directory, 'data') : directory;
-  context.beforePublish((file) => path.join(dataDirectory, file), iceberg);
+  await context.beforePublish((file) => path.join(dataDirectory, file), iceberg);
   const partitions = !iceberg && partitionedBy.length > 0 && rows > 0 ? ctasPartitions(location.endsWith('/') ? location : `${location}/`, context.stagingDir) : [];
   publish(context.stagingDir, dataDirectory, rows);
 

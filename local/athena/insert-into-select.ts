@@ -36,7 +36,7 @@ export async function insertIntoSelect(context: QueryContext, statement: InsertI
   checkOpenPartitions(partitionsIn(context.stagingDir).length, isIceberg(table));
   if (isIceberg(table)) await context.enforceScanLimit();
   const destination = insertDestination(table, layout, context.s3, context.stagingDir);
-  context.beforePublish(destination.destinationOf, isIceberg(table));
+  await context.beforePublish(destination.destinationOf, isIceberg(table));
   publishTo(context.stagingDir, destination.destinationOf, rows);
   fs.mkdirSync(layout.dataDirectory, { recursive: true });
   // Only once the query has succeeded are its new partitions registered.

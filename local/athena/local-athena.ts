@@ -15,11 +15,12 @@ import { bindExecutionParameters } from './parameters';
 import { existingTable, QueryContext, ResultSet, StatementOutcome } from './query-context';
 import { select } from './select';
 import { AthenaStatement, parseStatement } from './statement';
+import type { LocalWorkGroup } from '../definition';
+import { GlueCatalog } from '../glue-catalog';
 import { loadParser } from './trino/polyglot';
 import { defineTrinoFunctions } from './trino-functions';
 import { checkS3TablesWrite, checkWorkGroupRules, ClientResultConfiguration, effectiveResultConfiguration } from './work-groups';
-import type { LocalWorkGroup } from '../definition';
-import { GlueCatalog } from '../glue-catalog';
+import { executionRole, RoleAuthorizer } from '../iam/role-authorizer';
 import { LocalS3 } from '../local-s3';
 
 /** The fields of Athena's StartQueryExecution request that the local engine reads. */
@@ -66,6 +67,7 @@ export class LocalAthena {
   }
 
   private readonly results = new Map<string, ResultSet>();
+  private readonly queryWorkGroups = new Map<string, string>();
   private readonly workGroups = new Map<string, LocalWorkGroup>();
   private readonly profiles = new Map<string, Record<string, any>>();
   private readonly reads = new Map<string, FileRead[]>();
@@ -86,7 +88,9 @@ export class LocalAthena {
    * local runner cannot translate throws `UnsupportedStatementError`.
    */
   public startQueryExecution(input: StartQueryExecutionInput): Promise<QueryExecution> {
-    const run = this.queue.then(() => this.run(input));
+    // Athena reads and writes S3 with the credentials of the caller: an execution's role.
+    const role = executionRole.getStore();
+    const run = this.queue.then(() => this.run(input, role));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -121,6 +125,11 @@ export class LocalAthena {
     };
   }
 
+  /** The workgroup a query ran in. */
+  public workGroupOf(queryExecutionId: string): string | undefined {
+    return this.queryWorkGroups.get(queryExecutionId);
+  }
+
   /** The result set of a SELECT this engine ran. */
   public queryResults(queryExecutionId: string): ResultSet | undefined {
     return this.results.get(queryExecutionId);
@@ -147,8 +156,9 @@ export class LocalAthena {
     this.instance.closeSync();
   }
 
-  private async run(input: StartQueryExecutionInput): Promise<QueryExecution> {
+  private async run(input: StartQueryExecutionInput, role: RoleAuthorizer | undefined): Promise<QueryExecution> {
     const queryExecutionId = randomUUID();
+    this.queryWorkGroups.set(queryExecutionId, input.WorkGroup ?? 'primary');
     const submitted = Date.now();
     const database = localDatabase(input.QueryExecutionContext?.Catalog, input.QueryExecutionContext?.Database ?? 'default');
     const stagingDir = path.join(this.workDir, 'staging', queryExecutionId);
@@ -201,7 +211,10 @@ export class LocalAthena {
         lastProfile: () => (fs.existsSync(profile) ? JSON.parse(fs.readFileSync(profile, 'utf8')) : {}),
         // An enforced result location also places a CTAS's table: under it, in tables/<query id>/.
         defaultTableLocation: workGroup?.enforceConfiguration ? `${outputLocation}tables/${queryExecutionId}/` : undefined,
-        beforePublish: (destinationOf, atomic) => {
+        beforePublish: async (destinationOf, atomic) => {
+          // Athena reads before it writes: each object read, then each one written, as the role.
+          await this.authorizeReads(role, profile);
+          for (const file of stagedFiles(stagingDir)) authorizeS3(role, 's3:PutObject', this.s3.uriOf(destinationOf(file)));
           const fault = this.faults.findIndex((candidate) => candidate.match(input));
           if (fault < 0) return;
           const [{ cancel }] = this.faults.splice(fault, 1);
@@ -216,10 +229,13 @@ export class LocalAthena {
         },
       };
       checkS3TablesWrite(resultConfiguration, statement, database);
+      // Athena writes the query's results to the result location, as the caller.
+      if (resultConfiguration.OutputLocation) authorizeS3(role, 's3:PutObject', `${outputLocation}${queryExecutionId}.csv`);
       // Only the statement's own reads: not those that refreshing the views made.
       await clearFileReads(this.connection);
       const { outcome, profile: statementProfile } = await this.profiled(profile, async () => {
         const ran = await runStatement(context, statement!);
+        await this.authorizeReads(role, profile);
         // Athena cancels a query once it has scanned more than the limit; what it wrote stays.
         await context.enforceScanLimit();
         return ran;
@@ -241,6 +257,12 @@ export class LocalAthena {
           },
         }));
       }
+      if (error instanceof S3AccessDeniedError) {
+        await clearFileReads(this.connection);
+        throw new QueryFailedError(execution('FAILED', statement?.kind, {
+          Status: { StateChangeReason: error.message, AthenaError: { ErrorCategory: 2, Retryable: false, ErrorMessage: error.message } },
+        }));
+      }
       if (error instanceof ScanLimitExceededError) {
         await clearFileReads(this.connection);
         // The workgroup troubleshooting guide's wording: "query state CANCELED. Bytes scanned limit was exceeded."
@@ -257,6 +279,20 @@ export class LocalAthena {
           AthenaError: { ErrorCategory: 2, Retryable: false, ErrorMessage: error.message },
         },
       }));
+    }
+  }
+
+  /**
+   * Checks each object the statement has read so far, as the role reads it (`s3:GetObject`). The
+   * query that lists the reads would replace the statement's profile: it is put back.
+   */
+  private async authorizeReads(role: RoleAuthorizer | undefined, profile: string): Promise<void> {
+    if (!role) return;
+    const saved = fs.existsSync(profile) ? fs.readFileSync(profile) : undefined;
+    try {
+      for (const read of await fileReadsSoFar(this.connection)) authorizeS3(role, 's3:GetObject', this.s3.uriOf(read.path));
+    } finally {
+      if (saved) fs.writeFileSync(profile, saved);
     }
   }
 
@@ -310,6 +346,20 @@ class InjectedWriteFault extends Error {
       ? 'Query was cancelled by user (the local runner stopped it after it wrote part of its output)'
       : 'GENERIC_INTERNAL_ERROR: the query failed after writing part of its output (a fault the local runner injected)');
   }
+}
+
+/** An S3 request Athena made for the caller was denied: the query fails with S3's Access Denied. */
+class S3AccessDeniedError extends Error {}
+
+function authorizeS3(role: RoleAuthorizer | undefined, action: string, uri: string | undefined): void {
+  const denial = uri === undefined ? undefined : role?.s3(action, uri);
+  if (denial) throw new S3AccessDeniedError(denial);
+}
+
+/** The files a write staged, relative to its staging directory. */
+function stagedFiles(stagingDir: string): string[] {
+  if (!fs.existsSync(stagingDir)) return [];
+  return (fs.readdirSync(stagingDir, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(stagingDir, file)).isFile());
 }
 
 /** Moves the first half (at least one) of a staging directory's files to where the write would have put them. */

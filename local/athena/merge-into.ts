@@ -81,7 +81,7 @@ export async function mergeInto(context: QueryContext, statement: MergeInto): Pr
       filePrefix: context.queryExecutionId,
     });
     // MERGE is Iceberg only: it commits whole or not at all.
-    context.beforePublish((file) => path.join(layout.dataDirectory, file), true);
+    await context.beforePublish((file) => path.join(layout.dataDirectory, file), true);
     replaceDirectory(context.stagingDir, layout.dataDirectory, written);
     return { rows, profile: combined(context.statement, profiles) };
   } finally {

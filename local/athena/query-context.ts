@@ -31,10 +31,11 @@ export interface QueryContext {
    */
   readonly enforceScanLimit: () => Promise<void>;
   /**
-   * Called by a write once its files are staged, before they are published: a fault the local
-   * runner injects fails the query here (see `LocalAthena.failNextWrite`).
+   * Called by a write once its files are staged, before they are published: the role's S3 reads
+   * and writes are checked, and a fault the local runner injects fails the query, here (see
+   * `LocalAthena.failNextWrite`).
    */
-  readonly beforePublish: (destinationOf: (stagedFile: string) => string, atomic: boolean) => void;
+  readonly beforePublish: (destinationOf: (stagedFile: string) => string, atomic: boolean) => Promise<void>;
 }
 
 /** What a statement did. */
