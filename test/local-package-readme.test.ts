@@ -41,3 +41,10 @@ test('the package README\'s stack and fixtures are those the repository\'s test 
   expect(blocks('csv')).toEqual([read('local-example/fixtures/sales/orders/orders.csv')]);
   expect(blocks('json')).toEqual([read('local-example/fixtures/sales/orders/schema.json')]);
 });
+
+test('the package README says what a local pass does not prove, and the main README links to it', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'local', 'README.md'), 'utf8');
+  const section = /\n## What a local pass does not prove\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+  for (const topic of ['bucket policies', 'KMS key policies', 'Lake Formation', 'quotas', 'Timing']) expect(section).toContain(topic);
+  expect(fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')).toContain('(local/README.md#what-a-local-pass-does-not-prove)');
+});
