@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { LocalAthena } from './athena/local-athena';
-import { LOCAL_PSEUDO_PARAMETERS } from './cfn-intrinsics';
-import { ResolvedStateMachine } from './definition';
-import { ExecutionResult } from './executor';
-import { GlueCatalog } from './glue-catalog';
-import { LocalTableOptimizers } from './glue-table-optimizers';
+import { LOCAL_PSEUDO_PARAMETERS } from './assembly/cfn-intrinsics';
+import { ResolvedStateMachine } from './assembly/definition';
+import { LocalAthena } from './athena/api/local-athena';
+import { LocalCloudWatch } from './cloudwatch/local-cloudwatch';
+import { LocalDynamoDb } from './dynamodb/local-dynamodb';
+import { ExecutionResult } from './execution/executor';
+import { LocalExecutions, StartExecutionOptions } from './execution/local-executions';
+import { localTaskHandlers, TaskHandlers, TaskState } from './execution/task-handlers';
+import { GlueCatalog } from './glue/glue-catalog';
+import { LocalTableOptimizers } from './glue/glue-table-optimizers';
 import { executionRole, RoleAuthorizer } from './iam/role-authorizer';
 import { taskCall } from './iam/task-calls';
-import { LocalCloudWatch } from './local-cloudwatch';
-import { LocalDynamoDb } from './local-dynamodb';
-import { LocalExecutions, StartExecutionOptions } from './local-executions';
-import { LocalS3 } from './local-s3';
-import { localTaskHandlers, TaskHandlers, TaskState } from './task-handlers';
+import { LocalS3 } from './s3/local-s3';
 
 /** How a local execution starts, and the faults it meets. */
 export interface LocalStartOptions extends Omit<StartExecutionOptions, 'handlers'> {

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { localDatabase } from './athena/catalog-views';
-import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './cloud-assembly';
-import { loadSourceTables, LoadedTable } from './data-lake';
-import type { ResolvedStateMachine } from './definition';
-import { validate } from './executor';
+import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './assembly/cloud-assembly';
+import type { ResolvedStateMachine } from './assembly/definition';
+import { queryReads } from './athena/api/query-reads';
+import { localDatabase } from './athena/statements/catalog-views';
+import { validate } from './execution/executor';
+import type { EventLog } from './execution/step-functions';
+import { loadSourceTables, LoadedTable } from './fixtures/data-lake';
 import { LocalAws } from './local-aws';
-import { queryReads } from './query-reads';
-import type { EventLog } from './step-functions';
 import { UsageError } from './usage-error';
 
 /** The command's work directory, inside the data directory, unless `--work-dir` names another. */

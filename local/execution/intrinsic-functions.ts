@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JSONPath } from 'jsonpath-plus';
-import { namedError } from '../integrations';
+import { namedError } from './integrations';
 
 /*
  * The Amazon States Language's intrinsic functions, parsed and evaluated as the specification

@@ -1,5 +1,5 @@
-import type { StateMachineDefinition } from '../step-functions';
 import { checkIntrinsic, evaluateIntrinsic, IntrinsicScope, isIntrinsic, selectPath } from './intrinsic-functions';
+import type { StateMachineDefinition } from './step-functions';
 
 /** A Task state's payload templates that hold intrinsic functions, which the runner evaluates itself. */
 export interface TakenOverTemplates {

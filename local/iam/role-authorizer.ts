@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AuthorizationRequest, Decision, evaluate } from './policy-evaluator';
-import { LOCAL_PSEUDO_PARAMETERS, PseudoParameters } from '../cfn-intrinsics';
-import type { StateMachineRole } from '../definition';
-import { namedError } from '../integrations';
+import { LOCAL_PSEUDO_PARAMETERS, PseudoParameters } from '../assembly/cfn-intrinsics';
+import type { StateMachineRole } from '../assembly/definition';
+import { namedError } from '../execution/integrations';
 
 /** The role of the execution whose calls are being served, for the stand-ins that act on its behalf (Athena). */
 export const executionRole = new AsyncLocalStorage<RoleAuthorizer>();

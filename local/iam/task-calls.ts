@@ -1,5 +1,5 @@
 import type { AuthorizationRequest } from './policy-evaluator';
-import type { PseudoParameters } from '../cfn-intrinsics';
+import type { PseudoParameters } from '../assembly/cfn-intrinsics';
 
 /** What a Task's call needs to be authorized: the service (for its error's name) and IAM requests. */
 export interface TaskCall {

@@ -8,9 +8,9 @@ import { generateDuckDb, loadParser, parseTrino } from './polyglot';
 import { refuse, RewriteRule } from './rewrite-context';
 import { REFUSED, SUPPORTED } from './support';
 import { probeTypes } from './type-probe';
-import { position } from '../engine-errors';
-import { AthenaQueryError, UnsupportedStatementError } from '../errors';
-import { tokenize } from '../lexer';
+import { position } from '../api/engine-errors';
+import { AthenaQueryError, UnsupportedStatementError } from '../api/errors';
+import { tokenize } from '../statements/lexer';
 
 interface Visit {
   readonly node: AstNode;
