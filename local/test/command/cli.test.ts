@@ -105,6 +105,8 @@ test('run reads CSV with a schema.json as it reads Parquet', () => {
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/sales\.orders \(csv, 3 rows\)/);
   expect(result.stdout).toMatch(/Execution 1 SUCCEEDED: target created; 3 rows added/);
+  // AND, as its schema.json states no S3 location, says once that its reads were not checked
+  expect(result.stdout.match(/Note: Reads of sales\.orders were not checked against the role's policies/g)).toHaveLength(1);
 });
 
 test('findWorkflows finds a workflow in a stage, by its construct path', () => {
