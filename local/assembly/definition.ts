@@ -75,7 +75,7 @@ export function stateMachinesOf(template: CfnTemplate, pseudo: PseudoParameters 
         arn: `arn:${pseudo.partition}:states:${pseudo.region}:${pseudo.accountId}:stateMachine:${name}`,
         definition: JSON.parse(text) as StateMachineDefinition,
         workGroups,
-        role: roleId && resources[roleId]?.Type === 'AWS::IAM::Role' ? roleOf(resources, intrinsics, roleId, pseudo) : undefined,
+        role: roleId && resources[roleId]?.Type === 'AWS::IAM::Role' ? readableRoleOf(resources, intrinsics, roleId, pseudo) : undefined,
         environment: pseudo,
       };
     });
@@ -120,6 +120,15 @@ function workGroupsOf(resources: NonNullable<CfnTemplate['Resources']>, intrinsi
     };
   }
   return workGroups;
+}
+
+/** The role, or, when its policies use what the runner cannot resolve (another stack's export), why it is not checked. */
+function readableRoleOf(resources: NonNullable<CfnTemplate['Resources']>, intrinsics: CfnIntrinsics, logicalId: string, pseudo: PseudoParameters): StateMachineRole {
+  try {
+    return roleOf(resources, intrinsics, logicalId, pseudo);
+  } catch (error) {
+    return { logicalId, name: localName(logicalId), arn: '', policies: [], unreadable: `its role's policies cannot be read here (${(error as Error).message})` };
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { App, Aws, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { stateMachineOf, synthesizeStateMachine } from '../../assembly/definition';
+import { stateMachineOf, stateMachinesOf, synthesizeStateMachine } from '../../assembly/definition';
 
 test('resolves Fn::Join, Ref and Fn::GetAtt in a synthesized definition to local values', () => {
   // GIVEN a state machine whose definition names a bucket, its ARN, the partition and the region
@@ -60,4 +60,28 @@ test('fails on an intrinsic function it cannot resolve, naming it', () => {
   };
 
   expect(() => stateMachineOf(template)).toThrow('The local runner cannot resolve Fn::ImportValue in a state machine definition');
+});
+
+test('a role whose policies use what the runner cannot resolve is read as not checkable, not as an error', () => {
+  const template = {
+    Resources: {
+      Role: { Type: 'AWS::IAM::Role', Properties: {} },
+      Policy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: [{ Ref: 'Role' }],
+          PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::ImportValue': 'Other:BucketArn' } }] },
+        },
+      },
+      Machine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: {
+          RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+          DefinitionString: '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}',
+        },
+      },
+    },
+  };
+  const [machine] = stateMachinesOf(template);
+  expect(machine.role?.unreadable).toMatch(/^its role's policies cannot be read here \(The local runner cannot resolve Fn::ImportValue/);
 });
