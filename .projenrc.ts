@@ -16,6 +16,8 @@ const LOCAL_RUNNER_DEPENDENCIES = {
   'aws-local-stepfunctions': '3.0.0',
   '@duckdb/node-api': '^1.5.6-r.1',
   '@polyglot-sql/sdk': '0.12.1',
+  // The runner evaluates intrinsic functions' paths with it, as aws-local-stepfunctions does.
+  'jsonpath-plus': '^10.4.0',
 };
 const LOCAL_PACKAGE_NAME = 'cdk-keep-data-up-to-date-local';
 /** The GitHub workflows build on a maintained Node release; the library itself supports 20. */
@@ -90,14 +92,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // integ-runner copies bundled assets into each snapshot; the templates are what is compared.
-  gitignore: ['/cdk.out/', '/local/.data/', '/local/lib/', '.cdk-keep-data-up-to-date/', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
+  gitignore: ['/cdk.out/', '/demo/.data/', '/local/lib/', '.cdk-keep-data-up-to-date/', '**/*.snapshot/asset.*', '.jsii.tabl.json'],
   eslintOptions: {
     // One program for every TypeScript file in the repository, so that a directory without a
     // tsconfig.json of its own is linted with type information like the rest.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
     dirs: ['src'],
-    devdirs: ['test', 'local', 'integ', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'local', 'demo', 'integ', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
   },
   jestOptions: {
     jestConfig: {
@@ -105,6 +107,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Tests import the local runner by its package name, as a user's test does.
       moduleNameMapper: { [`^${LOCAL_PACKAGE_NAME}$`]: '<rootDir>/local/index.ts' },
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/local/lib/'],
+      // The local runner's tests live in its package, mirroring its folders (local/test/).
+      testMatch: ['<rootDir>/local/test/**/*(*.)@(spec|test).ts?(x)'],
     },
   },
 });
@@ -115,7 +119,7 @@ new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { rootDir: '.', noEmit: true, paths: { [LOCAL_PACKAGE_NAME]: ['./local/index.ts'] } },
-    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'local/**/*.ts', 'demo/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'integ/**/*.snapshot/**', 'local/lib/**'],
   },
 });
@@ -140,17 +144,17 @@ new JsonFile(project, 'local/package.json', {
     peerDependenciesMeta: { 'aws-cdk-lib': { optional: true } },
   },
 });
-// The repository's example app and its runner are not part of the package: they use the
-// construct library and the repository's dependencies.
+// The repository's demo (demo/) and the package's tests (local/test/) are not part of the
+// package: they use the construct library and the repository's dependencies.
 project.eslint?.addOverride({
-  files: ['local/app.ts', 'local/main.ts'],
+  files: ['demo/**/*.ts', 'local/test/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, packageDir: ['.'] }] },
 });
 new JsonFile(project, 'local/tsconfig.build.json', {
   obj: {
     extends: '../tsconfig.json',
     compilerOptions: { rootDir: '.', outDir: 'lib', noEmit: false, declaration: true, inlineSourceMap: false, inlineSources: false, sourceMap: true },
-    // The entry point and what it imports; the repository's example app (app.ts, main.ts) is not part of the package.
+    // The entry point and what it imports; its tests (test/) are not part of the package.
     files: ['index.ts'],
     include: [],
   },
@@ -277,7 +281,7 @@ project.addTask('docgen:local-sql', {
 project.addTask('local', {
   description: 'Runs the workflow on this machine: sample data, two executions, the target table after each',
   env: offlineAws,
-  exec: 'ts-node --project tsconfig.dev.json local/main.ts',
+  exec: 'ts-node --project tsconfig.dev.json demo/main.ts',
   receiveArgs: true,
 });
 

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createExampleApp, EXAMPLE_TARGET } from '../local/app';
-import { ResolvedStateMachine, synthesizeStateMachine } from '../local/definition';
+import { createExampleApp, EXAMPLE_TARGET } from '../demo/app';
+import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../demo/sample-data';
+import { ResolvedStateMachine, synthesizeStateMachine } from '../local/assembly/definition';
+import { queryReads, QueryReads, stateTransitions } from '../local/athena/api/query-reads';
 import { LocalAws } from '../local/local-aws';
-import { queryReads, QueryReads, stateTransitions } from '../local/query-reads';
-import { addSourcePartitions, createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
 import { TargetQueries } from '../src';
 
 /**

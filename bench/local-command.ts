@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createExampleApp } from '../local/app';
+import { createExampleApp } from '../demo/app';
+import { createSampleSource, days, SAMPLE_SOURCE } from '../demo/sample-data';
 import { LocalAws } from '../local/local-aws';
-import { createSampleSource, days, SAMPLE_SOURCE } from '../local/sample-data';
 
 /**
  * How fast `cdk-keep-data-up-to-date-local run` answers, on the example app's cdk.out with its
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
   const executions = option('--executions', 5);
   const repeat = option('--repeat', 3);
   const command = path.join(__dirname, '..', 'local', 'bin', 'cdk-keep-data-up-to-date-local.js');
-  if (!fs.existsSync(path.join(__dirname, '..', 'local', 'lib', 'cli.js'))) throw new Error('local/lib/ is missing: run `npx projen local:build` first');
+  if (!fs.existsSync(path.join(__dirname, '..', 'local', 'lib', 'command', 'cli.js'))) throw new Error('local/lib/ is missing: run `npx projen local:build` first');
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-local-command-'));
   try {

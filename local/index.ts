@@ -1,10 +1,10 @@
 export { runLocally, RunLocallyOptions, LocalRun, LocalExecution, RUN_DIR } from './run-locally';
-export { findWorkflows, chooseWorkflow, WorkflowInAssembly, LOCAL_RUN_METADATA_KEY } from './cloud-assembly';
-export { loadSourceTables, LoadedTable, TableSchemaFile, SCHEMA_FILE } from './data-lake';
+export { findWorkflows, chooseWorkflow, WorkflowInAssembly, LOCAL_RUN_METADATA_KEY } from './assembly/cloud-assembly';
+export { loadSourceTables, LoadedTable, TableSchemaFile, SCHEMA_FILE } from './fixtures/data-lake';
 export { UsageError } from './usage-error';
 export { LocalAws, LocalStartOptions } from './local-aws';
-export { ResolvedStateMachine, stateMachinesOf, stateMachineOf, synthesizeStateMachine } from './definition';
-export { ExecutionResult } from './executor';
-export { progressPrinter } from './progress';
-export { queryReads, QueryReads } from './query-reads';
-export { main } from './cli';
+export { ResolvedStateMachine, stateMachinesOf, stateMachineOf, synthesizeStateMachine } from './assembly/definition';
+export { ExecutionResult } from './execution/executor';
+export { progressPrinter } from './command/progress';
+export { queryReads, QueryReads } from './athena/api/query-reads';
+export { main } from './command/cli';

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { LocalAthena } from './athena/local-athena';
-import { ResolvedStateMachine } from './definition';
-import { ExecutionResult } from './executor';
-import { GlueCatalog } from './glue-catalog';
-import { LocalTableOptimizers } from './glue-table-optimizers';
-import { LocalCloudWatch } from './local-cloudwatch';
-import { LocalDynamoDb } from './local-dynamodb';
-import { LocalExecutions, StartExecutionOptions } from './local-executions';
-import { LocalS3 } from './local-s3';
-import { localTaskHandlers, TaskHandlers } from './task-handlers';
+import { LOCAL_PSEUDO_PARAMETERS } from './assembly/cfn-intrinsics';
+import { ResolvedStateMachine } from './assembly/definition';
+import { LocalAthena } from './athena/api/local-athena';
+import { LocalCloudWatch } from './cloudwatch/local-cloudwatch';
+import { LocalDynamoDb } from './dynamodb/local-dynamodb';
+import { ExecutionResult } from './execution/executor';
+import { LocalExecutions, StartExecutionOptions } from './execution/local-executions';
+import { localTaskHandlers, TaskHandlers, TaskState } from './execution/task-handlers';
+import { GlueCatalog } from './glue/glue-catalog';
+import { LocalTableOptimizers } from './glue/glue-table-optimizers';
+import { executionRole, RoleAuthorizer } from './iam/role-authorizer';
+import { taskCall } from './iam/task-calls';
+import { LocalS3 } from './s3/local-s3';
 
 /** How a local execution starts, and the faults it meets. */
 export interface LocalStartOptions extends Omit<StartExecutionOptions, 'handlers'> {
@@ -37,12 +40,14 @@ export class LocalAws {
   public readonly handlers: TaskHandlers;
   /** The executions started here, which the workflow can list. */
   public readonly executions = new LocalExecutions();
-  /** The DynamoDB items the workflow's lock writes. */
-  public readonly dynamodb = new LocalDynamoDb();
+  /** The DynamoDB items the workflow's lock writes, kept in the data directory. */
+  public readonly dynamodb: LocalDynamoDb;
   /** The metrics the workflow publishes. */
   public readonly cloudwatch = new LocalCloudWatch();
   /** The Glue table optimizers the workflow turns on for an Iceberg target. */
   public readonly tableOptimizers: LocalTableOptimizers;
+  /** What the executions' IAM checks could not cover, each said once (see docs/athena-rules.md rule 20). */
+  public readonly iamNotices = new Set<string>();
 
   private constructor(
     public readonly dataDir: string,
@@ -51,6 +56,7 @@ export class LocalAws {
     public readonly athena: LocalAthena,
   ) {
     this.tableOptimizers = new LocalTableOptimizers(path.join(dataDir, 'glue-table-optimizers.json'), catalog);
+    this.dynamodb = new LocalDynamoDb(path.join(dataDir, 'dynamodb.json'));
     this.handlers = localTaskHandlers(this);
   }
 
@@ -60,8 +66,35 @@ export class LocalAws {
    */
   public startExecution(machine: ResolvedStateMachine, options: LocalStartOptions = {}): Promise<ExecutionResult> {
     this.athena.useWorkGroups(machine.workGroups ?? {});
-    if (options.stopDuring === undefined) return this.executions.start(machine, { ...options, handlers: this.handlers });
+    if (options.stopDuring === undefined) return this.run(machine, options, this.handlers);
     return this.startAndStopDuring(machine, options, options.stopDuring);
+  }
+
+  /**
+   * Runs an execution as its role: each Task's call, and each S3 object Athena reads or writes for
+   * it, is checked against the role's identity policies (docs/athena-rules.md rule 20).
+   */
+  private async run(machine: ResolvedStateMachine, options: LocalStartOptions, handlers: TaskHandlers): Promise<ExecutionResult> {
+    const role = machine.role;
+    if (!role || role.unreadable) {
+      this.iamNotices.add(`IAM was not checked for ${machine.name}: ${role ? role.unreadable : 'its template does not create the role it runs as'}.`);
+      return this.executions.start(machine, { ...options, handlers });
+    }
+    const environment = machine.environment ?? LOCAL_PSEUDO_PARAMETERS;
+    const authorizer = new RoleAuthorizer(role, environment);
+    const authorized = Object.fromEntries(Object.entries(handlers).map(([integration, handler]) => [integration, (input: any, state: TaskState) => {
+      const call = taskCall(environment, integration, input, (id) => this.athena.workGroupOf(id));
+      if (call) authorizer.authorizeTask(call.service, call.requests);
+      return handler(input, state);
+    }]));
+    try {
+      return await executionRole.run(authorizer, () => this.executions.start(machine, { ...options, handlers: authorized }));
+    } finally {
+      if (authorizer.s3TablesData) this.iamNotices.add('Reads and writes of S3 tables\' data (s3tables:GetTableData, s3tables:PutTableData) were not checked against the role\'s policies.');
+      for (const table of authorizer.uncheckedTables) {
+        this.iamNotices.add(`Reads of ${table} were not checked against the role's policies: its fixture does not state its S3 location (add "location": "s3://…/" to its schema.json).`);
+      }
+    }
   }
 
   /**
@@ -101,7 +134,7 @@ export class LocalAws {
         }
       },
     };
-    return this.executions.start(machine, { ...options, name, handlers });
+    return this.run(machine, { ...options, name }, handlers);
   }
 
   /** Runs a SELECT through the Athena stand-in and returns its rows as objects of text values. */

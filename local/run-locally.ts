@@ -1,31 +1,57 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { localDatabase } from './athena/catalog-views';
-import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './cloud-assembly';
-import { loadSourceTables, LoadedTable } from './data-lake';
-import type { ResolvedStateMachine } from './definition';
-import { validate } from './executor';
+import { chooseWorkflow, findWorkflows, WorkflowInAssembly } from './assembly/cloud-assembly';
+import type { ResolvedStateMachine } from './assembly/definition';
+import { queryReads } from './athena/api/query-reads';
+import { localDatabase } from './athena/statements/catalog-views';
+import { validate } from './execution/executor';
+import type { EventLog } from './execution/step-functions';
+import { loadSourceTables, LoadedTable } from './fixtures/data-lake';
 import { LocalAws } from './local-aws';
-import { queryReads } from './query-reads';
-import type { EventLog } from './step-functions';
 import { UsageError } from './usage-error';
 
-/** The directory, inside the data directory, that holds the local S3, catalog and engine of a run. */
+/** The command's work directory, inside the data directory, unless `--work-dir` names another. */
 export const RUN_DIR = '.cdk-keep-data-up-to-date';
+
+/** The input of an execution, as `StartExecution` takes it. */
+export type ExecutionInput = Record<string, unknown>;
 
 export interface RunLocallyOptions {
   /** The cloud assembly directory `cdk synth` writes (usually `cdk.out`). */
   readonly assembly: string;
   /** The construct path of the `KeepDataUpToDate` to run. @default - the only one in the assembly */
   readonly construct?: string;
-  /** The directory of source tables, `<database>/<table>/`. Each run starts afresh in `<data>/.cdk-keep-data-up-to-date/`. */
+  /** The directory of source tables, `<database>/<table>/`, read again at the start of each execution. */
   readonly data: string;
-  /** How many executions to run, one after the other. @default 2 (the first creates the target, the second updates it) */
+  /**
+   * Where the run keeps the local S3 (the target's files), the Glue catalog, the DynamoDB lock and
+   * the engine's files.
+   * @default - a new temporary directory for each run, so that runs in parallel never share one
+   */
+  readonly workDirectory?: string;
+  /**
+   * Continue from what `workDirectory` holds (the target, its watermark, the lock), as the deployed
+   * workflow's next scheduled execution would; else the work directory is emptied first.
+   * @default false
+   */
+  readonly keep?: boolean;
+  /**
+   * The execution input: one for every execution, or one per execution (then `executions` is
+   * their number).
+   * @default {} for every execution
+   */
+  readonly input?: ExecutionInput | readonly ExecutionInput[];
+  /** How many executions to run, one after the other. @default 2 (the first creates the target, the second updates it), or the number of inputs */
   readonly executions?: number;
   /** Called with each execution event as it happens. @default - none */
   readonly onEvent?: (event: EventLog) => void;
-  /** Called as each execution ends, with what it did and its number (from 1). @default - none */
-  readonly onExecution?: (execution: LocalExecution, number: number) => void;
+  /**
+   * Called as each execution ends, with what it did and its number (from 1); the next execution
+   * starts when it returns (or its promise settles), so it may change the data directory.
+   * @default - none
+   */
+  readonly onExecution?: (execution: LocalExecution, number: number) => void | Promise<void>;
 }
 
 /** One local execution of the workflow. */
@@ -49,8 +75,13 @@ export interface LocalExecution {
 /** What a local run did. */
 export interface LocalRun {
   readonly workflow: Omit<WorkflowInAssembly, 'machine'>;
+  /** The source tables as the last execution read them. */
   readonly sourceTables: LoadedTable[];
   readonly executions: LocalExecution[];
+  /** The work directory the run used (pass it with `keep` to continue from it). */
+  readonly workDirectory: string;
+  /** What the run could not check, each said once: e.g. reads of a table whose fixture states no S3 location. */
+  readonly notices: string[];
   /** The target table after the last execution. */
   readonly target: {
     /** `database.table`. */
@@ -68,11 +99,15 @@ export interface LocalRun {
  * Step Functions, Glue and Athena, and reads the target.
  */
 export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> {
-  const executions = options.executions ?? 2;
+  const inputs = Array.isArray(options.input) ? options.input as readonly ExecutionInput[] : undefined;
+  const executions = options.executions ?? inputs?.length ?? 2;
   if (!Number.isInteger(executions) || executions < 1) throw new UsageError(`executions must be a whole number of at least 1 (got ${options.executions})`);
+  if (inputs && inputs.length !== executions) throw new UsageError(`input has ${inputs.length} execution inputs for ${executions} executions: give one for all, or one per execution`);
+  const inputOf = (i: number): ExecutionInput => (inputs ? inputs[i] : (options.input as ExecutionInput | undefined) ?? {});
+  if (options.keep && !options.workDirectory) throw new UsageError('keep continues from a work directory: name it with workDirectory');
   const { machine, ...workflow } = chooseWorkflow(findWorkflows(options.assembly), options.assembly, options.construct);
-  const runDir = path.join(options.data, RUN_DIR);
-  fs.rmSync(runDir, { recursive: true, force: true });
+  const runDir = options.workDirectory ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-keep-data-up-to-date-'));
+  if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
   // Validating the definition takes the main thread a few hundred milliseconds: it runs while
   // DuckDB starts and the SQL translator compiles in background threads.
   const [created, validation] = await Promise.allSettled([LocalAws.create(runDir), nextTurn(() => validate(machine.definition))]);
@@ -82,7 +117,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
     if (validation.status === 'rejected') {
       throw new UsageError(`The state machine of ${workflow.constructPath} is not valid Amazon States Language: ${(validation.reason as Error).message}`);
     }
-    const sourceTables = await loadSourceTables(aws, options.data, workflow.databaseName, workflow.sourceTableNames);
+    let sourceTables = await loadSourceTables(aws, options.data, workflow.databaseName, workflow.sourceTableNames);
     const target = targetTableOf(machine, workflow.databaseName, workflow.targetTableName);
     // The table bucket's namespace is the user's, made before any execution.
     if (target.database !== workflow.databaseName) aws.catalog.createDatabase(target.database);
@@ -94,8 +129,9 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
     // Only the executions change the target: the count after one is the count before the next.
     let after = await countTarget();
     for (let i = 0; i < executions; i++) {
+      if (i > 0) sourceTables = await loadSourceTables(aws, options.data, workflow.databaseName, workflow.sourceTableNames);
       const before = after;
-      const result = await aws.startExecution(machine, { onEvent: options.onEvent });
+      const result = await aws.startExecution(machine, { onEvent: options.onEvent, input: inputOf(i) });
       if (result.status === 'SUCCEEDED') after = await countTarget();
       const execution: LocalExecution = {
         status: result.status,
@@ -109,7 +145,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
         cause: result.cause && reasonOf(result.cause),
       };
       results.push(execution);
-      options.onExecution?.(execution, i + 1);
+      await options.onExecution?.(execution, i + 1);
       if (result.status !== 'SUCCEEDED') break;
     }
     const table = aws.catalog.getTable(target.database, workflow.targetTableName);
@@ -117,6 +153,8 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRun> 
       workflow,
       sourceTables,
       executions: results,
+      workDirectory: runDir,
+      notices: [...aws.iamNotices],
       target: {
         name: targetName,
         directory: table ? aws.s3.pathOf(table.location) : '',

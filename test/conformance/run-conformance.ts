@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { sameCell } from './compare-cells';
 import { ConformanceCase } from './conformance-case';
-import { QueryFailedError } from '../../local/athena/local-athena';
+import { QueryFailedError } from '../../local/athena/api/local-athena';
 import { LocalAws } from '../../local/local-aws';
 
 export type Verdict = 'correct' | 'refused' | 'different';

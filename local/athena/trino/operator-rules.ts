@@ -3,7 +3,7 @@ import { decimalAverage, decimalDivide, decimalModulus } from './decimal-arithme
 import { isDecimal, isFloating, isInteger, isList, isMap, isNull, isNumeric, trinoTypeName } from './duckdb-types';
 import { refuse, RewriteContext, RewriteRule } from './rewrite-context';
 import { UNKNOWN } from './type-probe';
-import { AthenaQueryError } from '../errors';
+import { AthenaQueryError } from '../api/errors';
 
 /** Trino's message for an operator between types it has no operator for. */
 function cannotApply(operator: string, left: string, right: string): AthenaQueryError {

@@ -1,5 +1,5 @@
 import { AstNode } from './ast';
-import { UnfaithfulQueryError } from '../errors';
+import { UnfaithfulQueryError } from '../api/errors';
 
 /** What a rewrite rule may ask about the node it rewrites. */
 export interface RewriteContext {

@@ -8,7 +8,9 @@ import { generateDuckDb, loadParser, parseTrino } from './polyglot';
 import { refuse, RewriteRule } from './rewrite-context';
 import { REFUSED, SUPPORTED } from './support';
 import { probeTypes } from './type-probe';
-import { UnsupportedStatementError } from '../errors';
+import { position } from '../api/engine-errors';
+import { AthenaQueryError, UnsupportedStatementError } from '../api/errors';
+import { tokenize } from '../statements/lexer';
 
 interface Visit {
   readonly node: AstNode;
@@ -26,7 +28,7 @@ interface Visit {
 export async function translateQuery(connection: DuckDBConnection, query: string, statement: string): Promise<string> {
   await loadParser();
   const parsed = parseTrino(query);
-  if (!parsed.ast) throw new UnsupportedStatementError(`a query its Trino parser cannot read (${parsed.error})`, statement);
+  if (!parsed.ast) throw syntaxError(parsed.error ?? '', query, statement);
   const ast = parsed.ast;
   const visits = innermostFirst(ast);
   for (const { node, kind } of visits) checkSupported(node, kind, statement);
@@ -84,4 +86,24 @@ function innermostFirst(root: unknown): Visit[] {
   };
   walk(root, false, undefined);
   return visits;
+}
+
+/**
+ * A query body that does not parse fails as Athena fails it: `SYNTAX_ERROR: line L:C: mismatched
+ * input '…'`. The token is the one polyglot's parser stopped after, which may be a token away
+ * from the one Trino's grammar names; Trino's list of what it expected is not reproduced (see
+ * docs/athena-rules.md rule 19).
+ */
+function syntaxError(error: string, query: string, statement: string): Error {
+  const at = /line (\d+), column (\d+)/.exec(error);
+  const offsetInStatement = Math.max(0, statement.indexOf(query));
+  if (!at) return new UnsupportedStatementError(`a query its Trino parser cannot read (${error})`, statement);
+  const lines = query.split('\n');
+  const end = lines.slice(0, Number(at[1]) - 1).reduce((sum, line) => sum + line.length + 1, 0) + Number(at[2]) - 1;
+  const token = tokenize(query).find((candidate) => candidate.end === end);
+  const [start, text] = token ? [token.start, token.text] : [query.trimEnd().length, '<EOF>'];
+  return new AthenaQueryError(
+    `SYNTAX_ERROR: ${position(statement, offsetInStatement + start)}: mismatched input '${text}' `
+    + '(the local runner names the token its parser stopped at, which can be a token before or after the one Athena names; Athena also lists what it expected)',
+  );
 }

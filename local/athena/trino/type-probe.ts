@@ -1,7 +1,7 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AstNode, call, copyNode, replaceNode, template } from './ast';
 import { generateDuckDb } from './polyglot';
-import { AthenaQueryError } from '../errors';
+import { AthenaQueryError } from '../api/errors';
 
 /** The type of an operand DuckDB did not bind; rules leave such a node as it is. */
 export const UNKNOWN = 'UNKNOWN';
