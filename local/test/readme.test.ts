@@ -8,7 +8,6 @@ function blocks(language: string): string[] {
 }
 
 
-
 test('the package README sends TypeScript users to the construct README\'s tested example', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   expect(readme).toContain('README.md#test-it-before-you-deploy');

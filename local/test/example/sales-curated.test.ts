@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { runLocally } from 'cdk-keep-data-up-to-date-local';
 import { AnalyticsStack } from './analytics-stack';
+import { runLocally } from 'cdk-keep-data-up-to-date-local';
 
 // Synthesizing the app and the first local run take a few seconds: more than jest's default 5 s.
 test('SalesCurated loads every day, then only the day that arrived since', async () => {
