@@ -233,7 +233,8 @@ export class KeepDataUpToDate extends Construct {
       serverAccessLogsBucket: this.props.serverAccessLogsBucket,
       removalPolicy: this.props.removalPolicy,
     });
-    return { bucket, prefix: `${this.props.targetTableName}/` };
+    const prefix = this.props.target.prefixInNewBucket;
+    return { bucket, prefix: prefix === undefined ? `${this.props.targetTableName}/` : normalizePrefix(this, 'target (TargetStorage.s3: prefix)', prefix) };
   }
 
   /** The role the Glue table optimizers of an Iceberg target run as (see `createMaintenanceRole`). */

@@ -1,5 +1,5 @@
 import { S3TablesTarget } from './s3-tables-target';
-import { WatermarkColumnType } from './watermark';
+import { WatermarkColumnType, WatermarkOptions } from './watermark';
 
 /**
  * The file format of a table the generated queries create.
@@ -191,3 +191,27 @@ export interface MergeNewerRowsOptions {
  * @deprecated use `MergeNewerRowsOptions` with `columnTypes`, and the table bucket as `target: TargetStorage.s3Table({ tableBucketArn, namespace })`
  */
 export interface MergeNewerRowsIntoS3TableOptions extends MergeNewerRowsOptions, S3TablesTarget {}
+
+/**
+ * Your own statements, named, for `TargetQueries.fromStatements`.
+ */
+export interface QueryTemplates {
+  /**
+   * Creates the target table, e.g. `CREATE TABLE … WITH (…) AS SELECT …`, with the placeholders
+   * of `TargetQueries.fromTemplates`.
+   */
+  readonly createTargetQuery: string;
+
+  /**
+   * Adds the newer source rows, e.g. `INSERT INTO … SELECT … WHERE …`; with a watermark it says
+   * `{{watermark}}` and `{{windowEnd}}` where each window's bounds go.
+   */
+  readonly updateTargetQuery: string;
+
+  /**
+   * Reads the target's newest value before each update (see `WatermarkOptions`).
+   *
+   * @default - no watermark: the update statement finds the newer rows itself
+   */
+  readonly watermark?: WatermarkOptions;
+}

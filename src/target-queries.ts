@@ -7,7 +7,7 @@ import { checkS3TableColumns, checkWatermarkColumnType, s3TableCreateStatement }
 import { quoteIdentifier } from './private/sql';
 import { resolveWatermark } from './private/watermark-resolution';
 import { S3TablesTarget } from './s3-tables-target';
-import { AppendNewerRowsOptions, MergeNewerRowsIntoS3TableOptions, MergeNewerRowsOptions, TableCompression } from './target-queries-options';
+import { AppendNewerRowsOptions, MergeNewerRowsIntoS3TableOptions, MergeNewerRowsOptions, QueryTemplates, TableCompression } from './target-queries-options';
 import { TargetStorage } from './target-storage';
 import { WatermarkOptions } from './watermark';
 
@@ -58,6 +58,16 @@ export abstract class TargetQueries {
    */
   public static fromTemplates(createTargetQuery: string, updateTargetQuery: string, watermark?: WatermarkOptions): TargetQueries {
     return new TemplateQueries(createTargetQuery, updateTargetQuery, watermark, (field) => `queries (TargetQueries.fromTemplates: ${field})`);
+  }
+
+  /**
+   * Your own statements, as `fromTemplates` takes them, named: the form to use from Python
+   * without a watermark, where jsii makes the required fields of `fromTemplates`' optional last
+   * argument required keyword arguments.
+   */
+  public static fromStatements(templates: QueryTemplates): TargetQueries {
+    return new TemplateQueries(templates.createTargetQuery, templates.updateTargetQuery, templates.watermark,
+      (field) => `queries (TargetQueries.fromStatements: ${field})`);
   }
 
   /**

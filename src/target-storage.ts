@@ -1,5 +1,26 @@
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataLocation } from './data-location';
 import { S3TablesTarget } from './s3-tables-target';
+
+/**
+ * Where in Amazon S3 the target's files go, for `TargetStorage.s3`. Every field is optional, so
+ * that `TargetStorage.s3()` works in every jsii language.
+ */
+export interface S3StorageOptions {
+  /**
+   * The bucket that holds the target's data.
+   *
+   * @default - a new encrypted bucket (`TargetBucket`)
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * The key prefix of the target's data, ending in `/`.
+   *
+   * @default - the whole bucket when `bucket` is given; `<targetTableName>/` in a new bucket
+   */
+  readonly prefix?: string;
+}
 
 /**
  * Where the target table's data lives: files in Amazon S3 (a Hive or Apache Iceberg table in the
@@ -10,10 +31,10 @@ export class TargetStorage {
    * Hive or Iceberg files under an S3 location. The workflow's role may read and write objects
    * under it, and delete none.
    *
-   * @param location the bucket and prefix; default: a new encrypted bucket (`TargetBucket`), prefix `<targetTableName>/`
+   * @param options the bucket and prefix; a `DataLocation` is one
    */
-  public static s3(location?: DataLocation): TargetStorage {
-    return new TargetStorage(location, undefined);
+  public static s3(options: S3StorageOptions = {}): TargetStorage {
+    return new TargetStorage(options, undefined);
   }
 
   /**
@@ -26,13 +47,16 @@ export class TargetStorage {
     return new TargetStorage(undefined, table);
   }
 
-  /** The S3 location, for `TargetStorage.s3(location)`; undefined when the construct creates the bucket or the target is an S3 table. */
+  /** The S3 location, for `TargetStorage.s3` with a bucket; undefined when the construct creates the bucket or the target is an S3 table. */
   public readonly dataLocation?: DataLocation;
+  /** The key prefix in the bucket the construct creates, for `TargetStorage.s3` with a prefix and no bucket. */
+  public readonly prefixInNewBucket?: string;
   /** The table bucket namespace, for `TargetStorage.s3Table(...)`. */
   public readonly s3TablesTarget?: S3TablesTarget;
 
-  private constructor(dataLocation: DataLocation | undefined, s3Table: S3TablesTarget | undefined) {
-    this.dataLocation = dataLocation;
+  private constructor(s3Options: S3StorageOptions | undefined, s3Table: S3TablesTarget | undefined) {
+    this.dataLocation = s3Options?.bucket ? { bucket: s3Options.bucket, prefix: s3Options.prefix } : undefined;
+    this.prefixInNewBucket = s3Options?.bucket ? undefined : s3Options?.prefix;
     this.s3TablesTarget = s3Table;
   }
 }

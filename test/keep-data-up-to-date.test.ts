@@ -353,3 +353,27 @@ describe('KeepDataUpToDate advice', () => {
     Annotations.fromStack(stack).hasNoWarning('/Stack/DailySales', Match.stringLikeRegexp('targetLocation'));
   });
 });
+
+describe('forms that every jsii language can call', () => {
+  test('TargetQueries.fromStatements synthesizes what fromTemplates does, and names itself in errors', () => {
+    const synth = (queries: TargetQueries) => {
+      const stack = newStack();
+      new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { queries }));
+      return Template.fromStack(stack).toJSON();
+    };
+    expect(synth(TargetQueries.fromStatements({ createTargetQuery: CREATE, updateTargetQuery: UPDATE })))
+      .toEqual(synth(TargetQueries.fromTemplates(CREATE, UPDATE)));
+    const stack = newStack();
+    expect(() => new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, {
+      queries: TargetQueries.fromStatements({ createTargetQuery: CREATE, updateTargetQuery: 'INSERT INTO {{nope}} SELECT 1' }),
+    }))).toThrow(/queries \(TargetQueries.fromStatements: updateTargetQuery\) uses unknown placeholder \{\{nope\}\}/);
+  });
+
+  test('TargetStorage.s3 with a prefix and no bucket puts the target under that prefix of a new bucket', () => {
+    const stack = newStack();
+    const construct = new KeepDataUpToDate(stack, 'DailySales', minimalProps(stack, { target: TargetStorage.s3({ prefix: 'curated/sales' }) }));
+    const bucketId = stack.getLogicalId(construct.targetDataLocation!.bucket.node.defaultChild as s3.CfnBucket);
+    expect(construct.targetDataLocation!.prefix).toBe('curated/sales/');
+    expect(definitionOf(stack).States['Create Target Table'].Parameters.QueryString).toContain(`external_location = 's3://<Ref:${bucketId}>/curated/sales/'`);
+  });
+});
