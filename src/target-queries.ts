@@ -1,10 +1,9 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CODE_PREFIX, deprecated, fail } from './private/errors';
-import { appendCreateStatement, checkMergeColumns, checkPartitionColumnsLast, generatedWatermark, GLUE_TABLE, icebergCreateStatement, mergeStatement, mergeWatermark, partitionColumns, S3_TABLE, selectList } from './private/generated-statements';
+import { appendCreateStatement, appendUpdateStatement, checkMergeColumns, checkPartitionColumnsLast, generatedWatermark, GLUE_TABLE, icebergCreateStatement, mergeStatement, mergeWatermark, partitionColumns, S3_TABLE } from './private/generated-statements';
 import { renderQuery } from './private/query-template';
 import { checkS3TableColumns, checkWatermarkColumnType, s3TableCreateStatement } from './private/s3-table-statements';
-import { quoteIdentifier } from './private/sql';
 import { resolveWatermark } from './private/watermark-resolution';
 import { S3TablesTarget } from './s3-tables-target';
 import { AppendNewerRowsOptions, MergeNewerRowsIntoS3TableOptions, MergeNewerRowsOptions, QueryTemplates, TableCompression } from './target-queries-options';
@@ -228,13 +227,7 @@ class AppendQueries extends TargetQueries {
   }
 
   public get updateTargetQuery(): string {
-    const columns = selectList(this.options.columns);
-    const watermark = quoteIdentifier(this.options.watermarkColumn);
-    return [
-      'INSERT INTO "{{database}}"."{{targetTable}}"',
-      `SELECT ${columns} FROM "{{database}}".${quoteIdentifier(this.options.sourceTableName)}`,
-      `WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
-    ].join('\n');
+    return appendUpdateStatement(this.options);
   }
 
   public get watermark(): WatermarkOptions {

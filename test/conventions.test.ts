@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { KeepDataUpToDate, TargetQueries } from '../src';
+import { KeepDataUpToDate, KeepDataUpToDateProps, TargetQueries } from '../src';
 import { addS3TablesInstance } from './fixtures';
 import { newStack, watermarkProps } from './util';
 
@@ -139,9 +139,14 @@ describe('removalPolicy', () => {
   const DATA = ['AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::DynamoDB::Table'];
   const policiesOf = (stack: Stack) => DATA.flatMap((type) => Object.values(Template.fromStack(stack).findResources(type))
     .map((resource) => `${type} ${resource.DeletionPolicy}/${resource.UpdateReplacePolicy}`));
-  const withWatermark = (context: Record<string, unknown>, removalPolicy?: RemovalPolicy) => {
+  /** A workflow in a new bucket (unless `overrides` set `target`), in an app with `context`. */
+  const withWatermark = (
+    context: Record<string, unknown>,
+    removalPolicy?: RemovalPolicy,
+    overrides: Partial<KeepDataUpToDateProps> = { target: undefined },
+  ) => {
     const stack = new Stack(new App({ context }), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
-    new KeepDataUpToDate(stack, 'DailySales', watermarkProps(stack, { target: undefined, removalPolicy }));
+    new KeepDataUpToDate(stack, 'DailySales', watermarkProps(stack, { removalPolicy, ...overrides }));
     return stack;
   };
 
@@ -177,8 +182,8 @@ describe('removalPolicy', () => {
   });
 
   test('never empties a bucket the user brings: only the results bucket it created', () => {
-    const stack = new Stack(new App({ context: { 'cdk-keep-data-up-to-date:removeDataOnDestroy': true } }), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
-    new KeepDataUpToDate(stack, 'DailySales', watermarkProps(stack, { removalPolicy: RemovalPolicy.DESTROY }));
+    // GIVEN the target in the user's bucket
+    const stack = withWatermark({ 'cdk-keep-data-up-to-date:removeDataOnDestroy': true }, RemovalPolicy.DESTROY, {});
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 1);
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);

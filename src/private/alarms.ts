@@ -6,12 +6,15 @@ import { Construct } from 'constructs';
 import { grantPutFreshnessMetric } from './freshness';
 import { ResolvedProps } from './resolved-props';
 
+/** What an alarm describes and whom it notifies. */
+type AlarmProps = Pick<ResolvedProps, 'databaseName' | 'targetTableName' | 'alarmTopic'>;
+
 /**
  * The freshness alarm: it goes off when the lowest value of the freshness metric over
  * `maxStaleness` is above 0, or no execution published one (a stopped schedule stalls the target
  * too). The role may publish the metric.
  */
-export function createFreshnessAlarm(scope: Construct, metric: cloudwatch.IMetric, role: iam.IRole, props: ResolvedProps): cloudwatch.Alarm {
+export function createFreshnessAlarm(scope: Construct, metric: cloudwatch.IMetric, role: iam.IRole, props: AlarmProps & Pick<ResolvedProps, 'maxStaleness'>): cloudwatch.Alarm {
   grantPutFreshnessMetric(role);
   return notifyTopic(new cloudwatch.Alarm(scope, 'FreshnessAlarm', {
     metric,
@@ -24,7 +27,7 @@ export function createFreshnessAlarm(scope: Construct, metric: cloudwatch.IMetri
 }
 
 /** The alarm that goes off when an execution fails. */
-export function createFailedExecutionsAlarm(scope: Construct, metric: cloudwatch.IMetric, props: ResolvedProps): cloudwatch.Alarm {
+export function createFailedExecutionsAlarm(scope: Construct, metric: cloudwatch.IMetric, props: AlarmProps): cloudwatch.Alarm {
   return notifyTopic(new cloudwatch.Alarm(scope, 'FailedExecutionsAlarm', {
     metric,
     alarmDescription: `An execution of the workflow that keeps ${props.databaseName}.${props.targetTableName} up to date failed`,

@@ -36,6 +36,16 @@ export function appendCreateStatement(options: AppendNewerRowsOptions): string {
   ].join('\n');
 }
 
+/** The update of `appendNewerRows`: the window's source rows, inserted. */
+export function appendUpdateStatement(options: AppendNewerRowsOptions): string {
+  const watermark = quoteIdentifier(options.watermarkColumn);
+  return [
+    'INSERT INTO "{{database}}"."{{targetTable}}"',
+    `SELECT ${selectList(options.columns)} FROM "{{database}}".${quoteIdentifier(options.sourceTableName)}`,
+    `WHERE ${watermark} > {{watermark}} AND ${watermark} <= {{windowEnd}}`,
+  ].join('\n');
+}
+
 export function icebergCreateStatement(options: MergeNewerRowsOptions): string {
   return [
     'CREATE TABLE "{{database}}"."{{targetTable}}"',

@@ -17,7 +17,10 @@ export interface ResultsStorage {
 }
 
 /** The bucket and prefix for query results, and how every query's results are encrypted. */
-export function createResultsStorage(scope: Construct, props: ResolvedProps): ResultsStorage {
+export function createResultsStorage(
+  scope: Construct,
+  props: Pick<ResolvedProps, 'resultsBucket' | 'serverAccessLogsBucket' | 'resultsExpiration' | 'removalPolicy' | 'resultsEncryptionKey' | 'resultsPrefix'>,
+): ResultsStorage {
   const bucket = props.resultsBucket ?? createSecureBucket(scope, 'ResultsBucket', {
     serverAccessLogsBucket: props.serverAccessLogsBucket,
     expiration: props.resultsExpiration,
@@ -31,7 +34,11 @@ export function createResultsStorage(scope: Construct, props: ResolvedProps): Re
  * the same result location and encryption itself (see athena-rules.md, the rule on enforcing
  * workgroups and `external_location`); the bytes-scanned cutoff applies either way.
  */
-export function createWorkGroup(scope: Construct, props: ResolvedProps, results: ResultsStorage): athena.CfnWorkGroup {
+export function createWorkGroup(
+  scope: Construct,
+  props: Pick<ResolvedProps, 'databaseName' | 'targetTableName' | 'bytesScannedCutoffPerQuery'>,
+  results: ResultsStorage,
+): athena.CfnWorkGroup {
   return new athena.CfnWorkGroup(scope, 'WorkGroup', {
     name: Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' }),
     description: `Runs the queries that keep ${props.databaseName}.${props.targetTableName} up to date`,
@@ -54,7 +61,7 @@ export function createWorkGroup(scope: Construct, props: ResolvedProps, results:
 }
 
 /** The name of the user's workgroup, with a warning when its results may go elsewhere. */
-export function useExistingWorkGroup(scope: Construct, props: ResolvedProps): string {
+export function useExistingWorkGroup(scope: Construct, props: Pick<ResolvedProps, 'resultsBucket' | 'workGroupName'>): string {
   if (!props.resultsBucket) {
     Annotations.of(scope).addWarningV2(`${CODE_PREFIX}:existingWorkGroupResults`,
       `Queries in workgroup '${props.workGroupName}' write their results to the bucket this construct creates. If that workgroup enforces a result location of its own, set resultsBucket and resultsPrefix to it, or the role may not write there.`);

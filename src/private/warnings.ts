@@ -12,7 +12,11 @@ export interface WarnedStatements {
  * Warnings about the props, each with an id a user can acknowledge (`Annotations.of(construct).acknowledgeWarning(id)`),
  * for combinations of props that deploy but that docs/guarantees.md calls unsafe.
  */
-export function warnOfUnsafeCombinations(scope: IConstruct, props: ResolvedProps, statements: WarnedStatements): void {
+export function warnOfUnsafeCombinations(
+  scope: IConstruct,
+  props: Pick<ResolvedProps, 'target' | 'workGroupName' | 'schedule' | 'singleWriter' | 'sourceDataLocations'>,
+  statements: WarnedStatements,
+): void {
   const warn = (id: string, message: string) => Annotations.of(scope).addWarningV2(`${CODE_PREFIX}:${id}`, message);
   const create = Token.isUnresolved(statements.createTargetQuery) ? undefined : statements.createTargetQuery;
   const s3Table = props.target.s3TablesTarget !== undefined;
